@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import { registerConfig } from './config.js';
+
+/** Every CLI command, one register function per file. */
+export const COMMANDS: ((program: Command) => void)[] = [registerConfig];

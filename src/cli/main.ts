@@ -1,0 +1,28 @@
+import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './commands.js';
+
+const program = new Command();
+program
+  .name('mts')
+  .description('MTS — crypto market data, signals, alerts, risk, backtests and paper trading')
+  .option('--config <file>', 'config file (YAML or JSON); default ./mts.config.yaml if present')
+  .option('--data-dir <dir>', 'where the database, alerts, reports and state live (MTS_DATA_DIR)')
+  .option('--db <url>', 'sqlite:<path> or postgres://… (MTS_DB_URL)')
+  .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent (MTS_LOG_LEVEL)')
+  .option('--json', 'machine-readable result on stdout')
+  .showHelpAfterError()
+  .exitOverride();
+
+for (const register of COMMANDS) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // help and version exit 0; usage errors exit 2 (SPEC §3)
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,14 @@
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../schema.js';
+import * as m0001 from './0001_initial.js';
+
+export interface MtsMigration {
+  name: string;
+  up(db: Kysely<any>, dialect: Dialect): Promise<void>;
+}
+
+/**
+ * The one set of versioned migrations for both adapters, applied in this order. Add new ones at the end with the
+ * next number; never edit one that has shipped.
+ */
+export const MIGRATIONS: MtsMigration[] = [{ name: '0001_initial', up: m0001.up }];

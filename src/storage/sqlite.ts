@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { CandleColumns } from '../core/types.js';
+import type { FastPath } from './backend.js';
+import { emptyColumns } from './repos/candles.js';
+import type { DB } from './schema.js';
+
+export interface SqliteHandle {
+  raw: Database.Database;
+  db: Kysely<DB>;
+  fast: FastPath;
+}
+
+const UPSERT_CANDLE = `INSERT INTO candles (series_id, ts, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (series_id, ts) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low,
+  close = excluded.close, volume = excluded.volume`;
+
+/** Opens (creating if needed) a SQLite database file in WAL mode. `:memory:` works too. */
+export function openSqlite(file: string): SqliteHandle {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const raw = new Database(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('foreign_keys = ON');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+
+  let upsert: Database.Statement | undefined;
+  const fast: FastPath = {
+    async upsertCandles(seriesId: number, c: CandleColumns) {
+      upsert ??= raw.prepare(UPSERT_CANDLE);
+      const stmt = upsert;
+      const write = raw.transaction(() => {
+        for (let i = 0; i < c.length; i++) stmt.run(seriesId, c.ts[i], c.open[i], c.high[i], c.low[i], c.close[i], c.volume[i]);
+      });
+      write();
+    },
+    async readCandles(seriesIds: number[], from: number, to: number, limit?: number) {
+      const ids = seriesIds.map(() => '?').join(',');
+      const order = limit !== undefined ? 'DESC' : 'ASC';
+      const sqlText = `SELECT ts, open, high, low, close, volume FROM candles WHERE series_id IN (${ids}) AND ts >= ? AND ts <= ? ORDER BY ts ${order}${limit !== undefined ? ' LIMIT ?' : ''}`;
+      const params: number[] = [...seriesIds, from, to];
+      if (limit !== undefined) params.push(limit);
+      const stmt = raw.prepare(sqlText).raw(true);
+      const rows = stmt.all(...params) as number[][];
+      const n = rows.length;
+      const out = emptyColumns(n);
+      for (let k = 0; k < n; k++) {
+        const r = rows[order === 'ASC' ? k : n - 1 - k];
+        out.ts[k] = r[0];
+        out.open[k] = r[1];
+        out.high[k] = r[2];
+        out.low[k] = r[3];
+        out.close[k] = r[4];
+        out.volume[k] = r[5];
+      }
+      return out;
+    },
+  };
+  return { raw, db, fast };
+}
