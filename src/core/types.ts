@@ -111,3 +111,21 @@ export interface Position {
 export function strengthFromConfidence(confidence: number, strong = 0.75, moderate = 0.5): SignalStrength {
   return confidence > strong ? 'STRONG' : confidence > moderate ? 'MODERATE' : 'WEAK';
 }
+
+/** A position as the risk module and strategies see it: marked to the latest price. */
+export interface MarkedPosition extends Position {
+  marketPrice: number;
+}
+
+/** The portfolio as of a moment, read-only: what risk decisions and reports are made from. */
+export interface PortfolioSnapshot {
+  ts: number;
+  cash: number;
+  /** Cash plus positions marked to market. */
+  equity: number;
+  /** Highest equity seen so far (for drawdown). */
+  peakEquity: number;
+  /** Equity at 00:00 UTC of the current day (for the daily loss limit). */
+  dayStartEquity: number;
+  positions: MarkedPosition[];
+}
