@@ -1,6 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands.js';
 
+// `mts export … | head` closes stdout early; that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const program = new Command();
 program
   .name('mts')
