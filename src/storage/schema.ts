@@ -212,7 +212,30 @@ export interface KvTable {
   updated_at: ColumnType<number, number, number>;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  role: string;
+  salt: string;
+  hash: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  ts: number;
+  actor: string;
+  action: string;
+  origin: string;
+  result: string;
+  detail: string | null;
+}
+
 export interface DB {
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
   candle_series: CandleSeriesTable;
   candles: CandlesTable;
   macro_observations: MacroTable;
