@@ -48,11 +48,14 @@ export function registerSignals(program: Command): void {
           log: ctx.log,
         });
         const aggregated = aggregateSignals(result.signals, aggregationOptions(ctx.config));
-        const alerts = opts.alerts === false ? [] : await emitAlerts(store, ctx.config, aggregated, ctx.clock.now());
+        const emitted = opts.alerts === false ? { alerts: [], errors: [] } : await emitAlerts(store, ctx.config, aggregated, ctx.clock.now());
+        const alerts = emitted.alerts;
+        for (const e of emitted.errors) ctx.log.error(e);
         const failures = [...selection.failures.map((f) => ({ strategy: f.item, error: f.error })), ...result.failures];
+        if (emitted.errors.length) ctx.exit(3);
         if (failures.length) ctx.exit(3);
         if (ctx.json) {
-          ctx.out(JSON.stringify({ at: isoTime(at), signals: result.signals, aggregated, alerts, ran: result.ran, failures }, null, 2));
+          ctx.out(JSON.stringify({ at: isoTime(at), signals: result.signals, aggregated, alerts, ran: result.ran, failures, alertErrors: emitted.errors }, null, 2));
           return;
         }
         ctx.out(`signals as of ${isoTime(at)}: ${result.signals.length} from ${result.ran.length} strategies`);

@@ -1,53 +1,57 @@
 /**
- * Aggregated signals at or above aggregation.alertMinConfidence become `mts.alert/v1` alerts, recorded in the
- * Store (and written as files by the alert writer).
+ * Aggregated signals at or above aggregation.alertMinConfidence become `mts.alert/v1` alert files (atomic writer)
+ * in the alerts dir, each also recorded in the Store with its file name.
  */
-import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/schema.js';
-import { baseOf, coingeckoIdOf } from '../core/assets.js';
 import type { Store } from '../storage/store.js';
 import type { AggregatedSignal } from './aggregate.js';
+import { alertFromSignal, writeAlert } from './alerts/index.js';
 
 export interface EmittedAlert {
   id: string;
   symbol: string;
   side: string;
   confidence: number;
-  file: string | null;
+  file: string;
 }
 
-export function alertBody(a: AggregatedSignal, id: string = randomUUID()): Record<string, unknown> {
-  return {
-    schema: 'mts.alert/v1',
-    id,
-    timestamp: a.ts,
-    alert_type: 'trading_signal',
-    asset: coingeckoIdOf(a.symbol) ?? baseOf(a.symbol).toLowerCase(),
-    symbol: a.symbol,
-    signal_type: a.side,
-    direction: a.side === 'SHORT' ? 'SELL' : 'BUY',
-    price: a.price,
-    confidence: a.confidence,
-    signal_strength: a.strength,
-    strategy_name: a.strategy,
-    position_size: a.size,
-    stop_loss: a.stopLoss,
-    take_profit: a.takeProfit,
-    analysis_data: a.meta,
-  };
-}
-
-export async function emitAlerts(store: Store, config: Config, aggregated: readonly AggregatedSignal[], now: number): Promise<EmittedAlert[]> {
+/** Writes and records the alerts; one that cannot be made (e.g. an asset without a CoinGecko id) is reported, not fatal. */
+export async function emitAlerts(
+  store: Store,
+  config: Config,
+  aggregated: readonly AggregatedSignal[],
+  now: number,
+  dir = config.alertsDir,
+): Promise<{ alerts: EmittedAlert[]; errors: string[] }> {
   const out: EmittedAlert[] = [];
+  const errors: string[] = [];
   for (const a of aggregated) {
     if (a.confidence < config.aggregation.alertMinConfidence) continue;
-    const body = alertBody(a);
-    const id = body.id as string;
+    let alert: ReturnType<typeof alertFromSignal>;
+    let file: string;
+    try {
+      alert = alertFromSignal(a);
+      file = await writeAlert(alert, dir);
+    } catch (err) {
+      errors.push(`alert for ${a.symbol}: ${err instanceof Error ? err.message : String(err)}`);
+      continue;
+    }
     await store.signals.insertAlert(
-      { id, ts: a.ts, symbol: a.symbol, asset: body.asset as string, alert_type: 'trading_signal', signal_type: a.side, confidence: a.confidence, strategy_name: a.strategy, file: null, body },
+      {
+        id: alert.id,
+        ts: alert.timestamp,
+        symbol: alert.symbol,
+        asset: alert.asset,
+        alert_type: alert.alert_type,
+        signal_type: alert.signal_type,
+        confidence: alert.confidence,
+        strategy_name: alert.strategy_name,
+        file,
+        body: alert as unknown as Record<string, unknown>,
+      },
       now,
     );
-    out.push({ id, symbol: a.symbol, side: a.side, confidence: a.confidence, file: null });
+    out.push({ id: alert.id, symbol: alert.symbol, side: alert.signal_type, confidence: alert.confidence, file });
   }
-  return out;
+  return { alerts: out, errors };
 }
