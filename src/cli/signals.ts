@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { normalizeSymbol } from '../core/assets.js';
 import { isoTime, parseTime } from '../core/time.js';
-import { aggregateSignals, aggregationOptions } from '../signals/aggregate.js';
+import { aggregateOverTime, aggregateSignals, aggregationOptions } from '../signals/aggregate.js';
 import { emitAlerts } from '../signals/alerting.js';
 import { enabledStrategies, generateSignals, strategyWeight } from '../signals/generate.js';
 import { StrategyRegistry } from '../strategies/registry.js';
@@ -47,7 +47,8 @@ export function registerSignals(program: Command): void {
           since: opts.since ? parseTime(opts.since, '--since') : undefined,
           log: ctx.log,
         });
-        const aggregated = aggregateSignals(result.signals, aggregationOptions(ctx.config));
+        // a single moment aggregates each strategy's latest signal; a period aggregates per symbol and moment
+        const aggregated = opts.since ? aggregateOverTime(result.signals, aggregationOptions(ctx.config)) : aggregateSignals(result.signals, aggregationOptions(ctx.config));
         const emitted = opts.alerts === false ? { alerts: [], errors: [] } : await emitAlerts(store, ctx.config, aggregated, ctx.clock.now());
         const alerts = emitted.alerts;
         for (const e of emitted.errors) ctx.log.error(e);
@@ -65,7 +66,7 @@ export function registerSignals(program: Command): void {
         ctx.out(`aggregated: ${aggregated.length}`);
         for (const a of aggregated) {
           ctx.out(
-            `  ${a.symbol.padEnd(10)} ${a.side.padEnd(5)} conf ${a.confidence.toFixed(2)} ${a.strength.padEnd(8)} price ${num(a.price)} size ${a.size.toFixed(4)} stop ${num(a.stopLoss)} target ${num(a.takeProfit)}  from ${a.meta.strategies_combined.join(', ')}${a.meta.conflict.conflicting ? ` (opposed: ${a.meta.conflict.opposed.join(', ')})` : ''}`,
+            `  ${opts.since ? `${isoTime(a.ts)}  ` : ''}${a.symbol.padEnd(10)} ${a.side.padEnd(5)} conf ${a.confidence.toFixed(2)} ${a.strength.padEnd(8)} price ${num(a.price)} size ${a.size.toFixed(4)} stop ${num(a.stopLoss)} target ${num(a.takeProfit)}  from ${a.meta.strategies_combined.join(', ')}${a.meta.conflict.conflicting ? ` (opposed: ${a.meta.conflict.opposed.join(', ')})` : ''}`,
           );
         }
         ctx.out(`alerts written: ${alerts.length}`);

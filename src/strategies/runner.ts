@@ -173,7 +173,8 @@ export class StrategyRunner {
       values.set(key, arr);
     }
     if (check && values.size > 0 && candles.length >= 4) {
-      const cut = Math.max(2, Math.floor((candles.length * 2) / 3));
+      // any cut point exposes a series that reads later bars; a third of the data keeps the check cheap
+      const cut = Math.max(2, Math.floor(candles.length / 3));
       const part = this.guard(symbol, 'precompute', () => pre(this.precomputeContext(symbol, prefix(candles, cut))));
       for (const [key, arr] of values) {
         const p = (part as Record<string, Float64Array>)[key];
