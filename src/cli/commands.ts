@@ -3,6 +3,15 @@ import { registerConfig } from './config.js';
 import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
 import { registerSecurity } from './security.js';
+import { registerSignals } from './signals.js';
+import { registerStrategies } from './strategies.js';
 
 /** Every CLI command, one register function per file. */
-export const COMMANDS: ((program: Command) => void)[] = [registerConfig, registerData, registerDemo, registerSecurity];
+export const COMMANDS: ((program: Command) => void)[] = [
+  registerConfig,
+  registerData,
+  registerDemo,
+  registerSecurity,
+  registerSignals,
+  registerStrategies,
+];
