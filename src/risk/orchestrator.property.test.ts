@@ -6,10 +6,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ASSETS } from '../core/assets.js';
-import type { MarkedPosition, PortfolioSnapshot, Signal } from '../core/types.js';
+import type { MarkedPosition, Signal } from '../core/types.js';
 import { riskConfig } from '../../test/helpers/risk.js';
 import { decide } from './orchestrator.js';
-import type { LimitName, MarketState, RiskConfig, TradeStats } from './types.js';
+import type { LimitName, MarketState, RiskConfig, RiskPortfolio, TradeStats } from './types.js';
 
 const SYMBOLS = [...DEFAULT_ASSETS.map((a) => a.symbol), 'PEPE/USDT'];
 // The limits' own rounding allowance (a size fitted exactly to a limit passes it); anything further out is a breach.
@@ -21,13 +21,13 @@ function sectorOf(symbol: string, risk: RiskConfig): string {
 }
 
 /** The limits an entry of `size` with this stop and target breaks, computed plainly from the definitions. */
-function brokenLimits(s: Signal, p: PortfolioSnapshot, m: MarketState, risk: RiskConfig, size: number, stop: number | null, target: number | null): Set<LimitName> {
+function brokenLimits(s: Signal, p: RiskPortfolio, m: MarketState, risk: RiskConfig, size: number, stop: number | null, target: number | null): Set<LimitName> {
   const out = new Set<LimitName>();
   const over = (v: number, bound: number) => v > bound + TOL * Math.max(1, Math.abs(bound));
   const price = m.price ?? s.price;
   const eq = p.equity;
   if (eq < p.peakEquity * (1 - risk.maxDrawdown) || eq <= 0) out.add('max_drawdown');
-  if (eq < p.dayStartEquity * (1 - risk.dailyLossLimit)) out.add('daily_loss');
+  if (Math.min(eq, p.dayLowEquity ?? eq) < p.dayStartEquity * (1 - risk.dailyLossLimit)) out.add('daily_loss');
   const kept = p.positions.filter((q) => !(q.symbol === s.symbol && q.side !== s.side));
   const value = (q: MarkedPosition) => q.quantity * q.marketPrice;
   const dist = (q: MarkedPosition) => {
@@ -52,6 +52,7 @@ function brokenLimits(s: Signal, p: PortfolioSnapshot, m: MarketState, risk: Ris
   return out;
 }
 
+const DEFAULTS = riskConfig();
 const frac = (min: number, max: number) => fc.double({ min, max, noNaN: true });
 
 const riskArb = fc
@@ -69,8 +70,11 @@ const riskArb = fc
     method: fc.constantFrom('fixed', 'half_kelly', 'vol_target'),
     noStopDistance: frac(0.05, 1),
   })
-  .map((r) =>
-    riskConfig({
+  // Valid by construction (min <= max position <= per asset <= per sector, riskPerTrade <= maxHeat), so the defaults
+  // are spread rather than re-validated per case: validation costs a millisecond, the decision a microsecond.
+  .map(
+    (r): RiskConfig => ({
+      ...DEFAULTS,
       maxPosition: r.maxPosition,
       minPosition: r.maxPosition * r.minShare,
       maxPerAsset: r.maxPosition + r.assetExtra,
@@ -82,7 +86,7 @@ const riskArb = fc
       maxCorrelation: r.maxCorrelation,
       minRewardRisk: r.minRewardRisk,
       noStopDistance: r.noStopDistance,
-      sizing: { method: r.method, kellyMinTrades: 5, kellyCap: 0.2 },
+      sizing: { ...DEFAULTS.sizing, method: r.method, kellyMinTrades: 5, kellyCap: 0.2 },
       sectors: { DOGE: 'L1' },
     }),
   );
@@ -110,6 +114,7 @@ const portfolioArb = frac(100, 1_000_000).chain((equity) =>
     equity: fc.constant(equity),
     peakEquity: frac(1, 1.6).map((k) => equity * k),
     dayStartEquity: frac(0.85, 1.15).map((k) => equity * k),
+    dayLowEquity: fc.option(frac(0.8, 1).map((k) => equity * k), { nil: undefined }),
     positions: fc.array(positionArb(equity), { maxLength: 10 }),
   }),
 );
@@ -159,6 +164,15 @@ const statsArb = fc.option(
   { nil: undefined },
 );
 
+/** Plain checks inside properties: vitest's expect costs ~50 us a call, thousands of times per property. */
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new Error(message);
+}
+
+function names(limits: Set<LimitName>): string {
+  return [...limits].sort().join(',');
+}
+
 function deepFreeze<T>(o: T): T {
   if (typeof o === 'object' && o !== null) {
     Object.freeze(o);
@@ -182,22 +196,23 @@ describe('decide, over random books and signals', () => {
       fc.property(cases, ({ risk, p, s, m, stats }) => {
         fc.pre(s.side !== 'CLOSE');
         const d = decide(s, p, m, risk, stats);
-        expect(d.size).toBeGreaterThanOrEqual(0);
-        expect(d.size).toBeLessThanOrEqual(risk.maxPosition + TOL);
-        expect(d.reasons.length).toBe(d.breaches.length);
-        d.breaches.forEach((b, i) => expect(d.reasons[i].startsWith(`${b.limit}: `)).toBe(true));
-        const atMin = brokenLimits(s, p, m, risk, risk.minPosition, d.stopLoss, d.takeProfit);
+        check(d.size >= 0 && d.size <= risk.maxPosition + TOL, `size ${d.size} outside [0, ${risk.maxPosition}]`);
+        check(d.reasons.length === d.breaches.length, 'one reason per breach');
+        d.breaches.forEach((b, i) => check(d.reasons[i].startsWith(`${b.limit}: `), `reason "${d.reasons[i]}" does not start with ${b.limit}`));
         for (const b of d.breaches) named.add(b.limit);
+        const atMin = names(brokenLimits(s, p, m, risk, risk.minPosition, d.stopLoss, d.takeProfit));
         if (d.approved) {
           approved++;
-          expect([...brokenLimits(s, p, m, risk, d.size, d.stopLoss, d.takeProfit)]).toEqual([]);
-          expect(d.size).toBeGreaterThanOrEqual(risk.minPosition - TOL);
-          expect(d.quantity).toBeCloseTo((d.size * p.equity) / (m.price ?? s.price), 6);
-          expect([...atMin]).toEqual([]);
+          const atSize = names(brokenLimits(s, p, m, risk, d.size, d.stopLoss, d.takeProfit));
+          check(atSize === '', `approved size ${d.size} breaks ${atSize}`);
+          check(atMin === '', `approved although the minimum position breaks ${atMin}`);
+          check(d.size >= risk.minPosition - TOL, `approved size ${d.size} below minPosition ${risk.minPosition}`);
+          const q = (d.size * p.equity) / (m.price ?? s.price);
+          check(Math.abs(d.quantity - q) <= 1e-9 * Math.max(1, q), `quantity ${d.quantity}, expected ${q}`);
         } else {
-          expect(d.size).toBe(0);
-          expect(d.breaches.length).toBeGreaterThan(0);
-          expect([...atMin].sort()).toEqual(d.breaches.map((b) => b.limit).sort());
+          check(d.size === 0 && d.quantity === 0, 'a rejection has size and quantity 0');
+          const namedHere = d.breaches.map((b) => b.limit).sort().join(',');
+          check(namedHere !== '' && namedHere === atMin, `rejection names [${namedHere}], the minimum position breaks [${atMin}]`);
         }
       }),
       { numRuns: 3000 },
@@ -214,10 +229,9 @@ describe('decide, over random books and signals', () => {
     fc.assert(
       fc.property(cases, ({ risk, p, s, m, stats }) => {
         const d = decide({ ...s, side: 'CLOSE' }, p, m, risk, stats);
-        expect(d.approved).toBe(true);
-        expect(d.reasons).toEqual([]);
+        check(d.approved && d.reasons.length === 0, `exit blocked: ${d.reasons.join('; ')}`);
         const held = p.positions.filter((q) => q.symbol === s.symbol).reduce((a, q) => a + q.quantity * q.marketPrice, 0);
-        expect(d.size).toBeCloseTo(held / p.equity, 9);
+        check(Math.abs(d.size - held / p.equity) <= 1e-9, `exit size ${d.size}, held ${held / p.equity}`);
       }),
       { numRuns: 1000 },
     );
@@ -226,7 +240,7 @@ describe('decide, over random books and signals', () => {
   it('is a pure function: the same inputs give the same decision', () => {
     fc.assert(
       fc.property(cases, ({ risk, p, s, m, stats }) => {
-        expect(decide(s, p, m, risk, stats)).toEqual(decide(s, p, m, risk, stats));
+        check(JSON.stringify(decide(s, p, m, risk, stats)) === JSON.stringify(decide(s, p, m, risk, stats)), 'two calls differ');
       }),
       { numRuns: 300 },
     );

@@ -41,6 +41,13 @@ describe('daily loss halt', () => {
     expect(limitsOf(d)).toEqual(['daily_loss']);
     expect(d.breaches[0].value).toBeCloseTo(0.0501, 12);
   });
+  it("stays on for the rest of the day once the day's low went beyond 5%, even after a recovery", () => {
+    const p = book(9900, [], { peakEquity: 10_000, dayStartEquity: 10_000 });
+    const d = decide(signal('LONG'), { ...p, dayLowEquity: 9400 }, atr, risk);
+    expect(limitsOf(d)).toEqual(['daily_loss']);
+    expect(d.breaches[0].value).toBeCloseTo(0.06, 12);
+    expect(d.reasons[0]).toMatch(/today's loss reached 6.00% \(equity low 9400.00, at 00:00 UTC 10000.00\)/);
+  });
   it('allows them at exactly 5% and warns past 4%', () => {
     const d = decide(signal('LONG'), book(9500, [], { peakEquity: 10_000, dayStartEquity: 10_000 }), atr, risk);
     expect(d.approved).toBe(true);

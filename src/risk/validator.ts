@@ -4,8 +4,8 @@
  *
  * Halts (no new entries; exits always allowed):
  * - max_drawdown: equity below peakEquity x (1 - maxDrawdown).
- * - daily_loss: equity below dayStartEquity x (1 - dailyLossLimit); dayStartEquity is the equity at 00:00 UTC, so
- *   the halt lifts when the portfolio rolls to a new day.
+ * - daily_loss: the day's lowest equity (dayLowEquity, else the current equity) below dayStartEquity x
+ *   (1 - dailyLossLimit); both are renewed at 00:00 UTC (marks.ts), which is when the halt lifts.
  * Limits on the entry itself (sizes are fractions of equity, d = distance to stop as a share of price):
  * - max_position: size <= maxPosition.
  * - max_per_asset: held in the symbol (same side) + size <= maxPerAsset.
@@ -19,7 +19,7 @@
  */
 import type { PortfolioSnapshot } from '../core/types.js';
 import type { BookExposure } from './exposure.js';
-import type { LimitBreach, LimitName, RiskConfig } from './types.js';
+import type { LimitBreach, LimitName, RiskConfig, RiskPortfolio } from './types.js';
 
 /** Everything about an entry the limits look at, apart from its size. */
 export interface EntryContext {
@@ -51,12 +51,18 @@ export function drawdownOf(p: PortfolioSnapshot): number {
   return p.peakEquity > 0 ? Math.max(0, 1 - p.equity / p.peakEquity) : 0;
 }
 
-export function dailyLossOf(p: PortfolioSnapshot): number {
-  return p.dayStartEquity > 0 ? Math.max(0, 1 - p.equity / p.dayStartEquity) : 0;
+/** The day's low so far: the lowest marked equity since 00:00 UTC, or the current equity when not kept. */
+export function dayLowOf(p: RiskPortfolio): number {
+  return p.dayLowEquity !== undefined && p.dayLowEquity < p.equity ? p.dayLowEquity : p.equity;
+}
+
+/** The worst loss of the day so far, as a share of the equity at 00:00 UTC. */
+export function dailyLossOf(p: RiskPortfolio): number {
+  return p.dayStartEquity > 0 ? Math.max(0, 1 - dayLowOf(p) / p.dayStartEquity) : 0;
 }
 
 /** The drawdown and daily-loss halts: no new entry while either is on. */
-export function haltBreaches(p: PortfolioSnapshot, risk: RiskConfig, out: LimitBreach[]): void {
+export function haltBreaches(p: RiskPortfolio, risk: RiskConfig, out: LimitBreach[]): void {
   if (!(p.equity > 0)) {
     breach(out, 'max_drawdown', 1, risk.maxDrawdown, `equity is ${p.equity}: nothing left to risk`);
     return;
@@ -65,9 +71,10 @@ export function haltBreaches(p: PortfolioSnapshot, risk: RiskConfig, out: LimitB
     breach(out, 'max_drawdown', drawdownOf(p), risk.maxDrawdown,
       `drawdown ${pct(drawdownOf(p))} (equity ${p.equity.toFixed(2)}, peak ${p.peakEquity.toFixed(2)}) is beyond the ${pct(risk.maxDrawdown)} limit; no new entries until equity recovers above ${(p.peakEquity * (1 - risk.maxDrawdown)).toFixed(2)}`);
   }
-  if (p.equity < p.dayStartEquity * (1 - risk.dailyLossLimit)) {
+  const low = dayLowOf(p);
+  if (low < p.dayStartEquity * (1 - risk.dailyLossLimit)) {
     breach(out, 'daily_loss', dailyLossOf(p), risk.dailyLossLimit,
-      `today's loss ${pct(dailyLossOf(p))} (equity ${p.equity.toFixed(2)}, at 00:00 UTC ${p.dayStartEquity.toFixed(2)}) is beyond the ${pct(risk.dailyLossLimit)} limit; no new entries until 00:00 UTC`);
+      `today's loss reached ${pct(dailyLossOf(p))} (equity low ${low.toFixed(2)}, at 00:00 UTC ${p.dayStartEquity.toFixed(2)}), beyond the ${pct(risk.dailyLossLimit)} limit; no new entries until 00:00 UTC`);
   }
 }
 
@@ -129,11 +136,11 @@ function near(value: number, limit: number, risk: RiskConfig): boolean {
 }
 
 /** Measures at or beyond warnAt of their limit (and within it), after an entry of `size` (0 for an exit). */
-export function warningsFor(size: number, ctx: EntryContext | null, p: PortfolioSnapshot, risk: RiskConfig, out: string[]): void {
+export function warningsFor(size: number, ctx: EntryContext | null, p: RiskPortfolio, risk: RiskConfig, out: string[]): void {
   const dd = drawdownOf(p);
   const loss = dailyLossOf(p);
   if (near(dd, risk.maxDrawdown, risk)) out.push(`max_drawdown: drawdown ${pct(dd)} is past ${pct(risk.warnAt)} of the ${pct(risk.maxDrawdown)} limit`);
-  if (near(loss, risk.dailyLossLimit, risk)) out.push(`daily_loss: today's loss ${pct(loss)} is past ${pct(risk.warnAt)} of the ${pct(risk.dailyLossLimit)} limit`);
+  if (near(loss, risk.dailyLossLimit, risk)) out.push(`daily_loss: today's loss reached ${pct(loss)}, past ${pct(risk.warnAt)} of the ${pct(risk.dailyLossLimit)} limit`);
   if (ctx === null) return;
   const b = ctx.book;
   const r = size * ctx.distance;
