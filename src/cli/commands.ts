@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerBacktest } from './backtest.js';
 import { registerConfig } from './config.js';
+import { registerReport } from './report.js';
 
 /** Every CLI command, one register function per file. */
-export const COMMANDS: ((program: Command) => void)[] = [registerConfig];
+export const COMMANDS: ((program: Command) => void)[] = [registerConfig, registerBacktest, registerReport];
