@@ -58,7 +58,7 @@ if (existsSync(CHROMIUM)) {
       page.on('pageerror', (e) => consoleErrors.push(String(e)));
       page.on('request', (r) => !r.url().startsWith('file:') && requests.push(r.url()));
       await page.goto(pathToFileURL(file).href);
-      await page.waitForFunction(() => (window as unknown as { mtsCharts?: unknown[] }).mtsCharts?.length === 3);
+      await page.waitForFunction(() => (globalThis as unknown as { mtsCharts?: unknown[] }).mtsCharts?.length === 3);
       await page.waitForTimeout(300); // charts paint on the next animation frames
     });
     afterAll(async () => browser?.close());
@@ -72,8 +72,9 @@ if (existsSync(CHROMIUM)) {
       const inked = await page.$$eval('.chart', (els) =>
         els.map((el) => {
           let best = 0;
-          for (const c of Array.from(el.querySelectorAll('canvas'))) {
-            const ctx = (c as HTMLCanvasElement).getContext('2d');
+          // runs in the page (no DOM types in this project's TypeScript config)
+          for (const c of Array.from(el.querySelectorAll('canvas')) as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null }[]) {
+            const ctx = c.getContext('2d');
             if (!ctx || c.width === 0 || c.height === 0) continue;
             const px = ctx.getImageData(0, 0, c.width, c.height).data;
             let n = 0;
