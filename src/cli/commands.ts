@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerBacktest } from './backtest.js';
 import { registerConfig } from './config.js';
 import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
+import { registerReport } from './report.js';
 import { registerSecurity } from './security.js';
 import { registerSignals } from './signals.js';
 import { registerStrategies } from './strategies.js';
@@ -14,4 +16,6 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerSecurity,
   registerSignals,
   registerStrategies,
+  registerBacktest,
+  registerReport,
 ];

@@ -5,6 +5,7 @@ import type { Backend, FastPath } from './backend.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { Mutex } from './mutex.js';
 import { openPostgres, postgresFastPath } from './postgres.js';
+import { BacktestRepo } from './repos/backtests.js';
 import { CandleRepo } from './repos/candles.js';
 import { MacroRepo } from './repos/macro.js';
 import { MarketRepo } from './repos/market.js';
@@ -25,6 +26,7 @@ export class Store implements Backend {
   readonly signals: SignalRepo;
   readonly ops: OpsRepo;
   readonly security: SecurityRepo;
+  readonly backtests: BacktestRepo;
 
   constructor(
     readonly dialect: Dialect,
@@ -45,6 +47,7 @@ export class Store implements Backend {
     this.signals = new SignalRepo(this);
     this.ops = new OpsRepo(this);
     this.security = new SecurityRepo(this);
+    this.backtests = new BacktestRepo(this);
   }
 
   get inTransaction(): boolean {
