@@ -69,7 +69,7 @@ describe('SourceClient', () => {
 
   it('gives up at once on a refusal (4xx) and keeps the key out of the message', async () => {
     const { client, seen, lines } = clientWith([json({ error_message: `Bad api_key ${KEY}` }, 400)]);
-    const err = await client.getJson(url).catch((e: any) => e);
+    const err: any = await client.getJson(url).catch((e: any) => e);
     expect(err).toBeInstanceOf(GiveUpError);
     expect(seen).toHaveLength(1);
     expect(err.message).toContain('/fred/series/observations');
@@ -79,7 +79,7 @@ describe('SourceClient', () => {
 
   it('stops after maxAttempts with a retryable error', async () => {
     const { client, seen } = clientWith([json({}, 500)]);
-    const err = await client.getJson(url).catch((e: any) => e);
+    const err: any = await client.getJson(url).catch((e: any) => e);
     expect(err).toBeInstanceOf(RetryableError);
     expect(err.code).toBe('E_HTTP_5XX');
     expect(seen).toHaveLength(6);
@@ -87,11 +87,11 @@ describe('SourceClient', () => {
 
   it('opens its breaker when the source keeps failing, refusing calls without touching the network', async () => {
     const { client, seen } = clientWith([json({}, 502)], { errorThresholdPercentage: 50, volumeThreshold: 3, resetTimeoutMs: 60_000, rollingCountTimeoutMs: 10_000 });
-    const first = await client.getJson(url).catch((e: any) => e);
+    const first: any = await client.getJson(url).catch((e: any) => e);
     expect(client.breaker.state).toBe('open');
     expect(first.code).toBe('E_CIRCUIT_OPEN');
     const before = seen.length;
-    const again = await client.getJson(url).catch((e: any) => e);
+    const again: any = await client.getJson(url).catch((e: any) => e);
     expect(again.code).toBe('E_CIRCUIT_OPEN');
     expect(seen.length).toBe(before);
     client.breaker.shutdown();
