@@ -48,6 +48,8 @@ const sourcesSchema = z.strictObject({
   outlierMads: z.number().positive().default(12),
   /** Neighbours on each side the outlier test compares a close with. */
   outlierNeighbours: z.number().int().min(2).max(100).default(12),
+  /** Smallest deviation scale of the outlier test as a share of price, so a quiet market's 1% move is not an outlier. */
+  outlierFloor: z.number().min(0).max(1).default(0.002),
   /** How many times a backfill asks again for candles missing inside a page before calling it an exchange gap. */
   gapRetries: z.number().int().min(0).max(10).default(2),
   /** Times a backfill page is tried again after its retries are spent or the breaker is open. */
