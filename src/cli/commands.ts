@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { registerBackfill } from './backfill.js';
+import { registerCollect } from './collect.js';
 import { registerConfig } from './config.js';
+import { registerDoctor } from './doctor.js';
 
 /** Every CLI command, one register function per file. */
-export const COMMANDS: ((program: Command) => void)[] = [registerConfig];
+export const COMMANDS: ((program: Command) => void)[] = [registerConfig, registerCollect, registerBackfill, registerDoctor];
