@@ -36,6 +36,20 @@ export class BinanceSource {
     return this.ex;
   }
 
+  /** The exchange with its spot markets loaded. ccxt keeps a failed load forever, so a failure is forgotten here. */
+  private async withMarkets(): Promise<BinanceExchange> {
+    const ex = await this.exchange();
+    if (!ex.markets) {
+      try {
+        await ex.loadMarkets();
+      } catch (err) {
+        (ex as unknown as { marketsLoading?: unknown }).marketsLoading = undefined;
+        throw err;
+      }
+    }
+    return ex;
+  }
+
   private async implicit<T>(method: string, params: Raw): Promise<T> {
     const ex = (await this.exchange()) as unknown as Record<string, (p: Raw) => Promise<T>>;
     return ex[method](params);
@@ -45,14 +59,14 @@ export class BinanceSource {
   async klines(symbol: string, timeframe: Timeframe, since: number, opts: { until?: number; limit?: number } = {}): Promise<Candle[]> {
     const sym = normalizeSymbol(symbol);
     const params = opts.until !== undefined ? { until: opts.until } : {};
-    const rows = await viaCcxt(`klines ${sym} ${timeframe}`, async () => (await this.exchange()).fetchOHLCV(sym, timeframe, since, opts.limit ?? 1000, params));
+    const rows = await viaCcxt(`klines ${sym} ${timeframe}`, async () => (await this.withMarkets()).fetchOHLCV(sym, timeframe, since, opts.limit ?? 1000, params));
     return rows.map((r) => ({ ts: num(r[0]), open: num(r[1]), high: num(r[2]), low: num(r[3]), close: num(r[4]), volume: num(r[5]) }));
   }
 
   /** Last prices and 24h volume/change of several symbols in one call. */
   async tickers(symbols: readonly string[], now: number): Promise<PriceQuote[]> {
     const syms = symbols.map(normalizeSymbol);
-    const res = await viaCcxt('tickers', async () => (await this.exchange()).fetchTickers(syms));
+    const res = await viaCcxt('tickers', async () => (await this.withMarkets()).fetchTickers(syms));
     return syms.flatMap((s) => {
       const t = res[s];
       if (!t || t.last === undefined || t.last === null) return [];
