@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
+import { registerBackfill } from './backfill.js';
 import { registerBacktest } from './backtest.js';
+import { registerCollect } from './collect.js';
 import { registerConfig } from './config.js';
 import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
+import { registerDoctor } from './doctor.js';
 import { registerReport } from './report.js';
 import { registerSecurity } from './security.js';
 import { registerSignals } from './signals.js';
@@ -18,4 +21,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerStrategies,
   registerBacktest,
   registerReport,
+  registerCollect,
+  registerBackfill,
+  registerDoctor,
 ];

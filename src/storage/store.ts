@@ -11,6 +11,7 @@ import { MacroRepo } from './repos/macro.js';
 import { MarketRepo } from './repos/market.js';
 import { OpsRepo } from './repos/ops.js';
 import { SecurityRepo } from './repos/security.js';
+import { PriceRepo } from './repos/prices.js';
 import { SignalRepo } from './repos/signals.js';
 import type { DB, Dialect } from './schema.js';
 import { openSqlite } from './sqlite.js';
@@ -27,6 +28,7 @@ export class Store implements Backend {
   readonly ops: OpsRepo;
   readonly security: SecurityRepo;
   readonly backtests: BacktestRepo;
+  readonly prices: PriceRepo;
 
   constructor(
     readonly dialect: Dialect,
@@ -48,6 +50,7 @@ export class Store implements Backend {
     this.ops = new OpsRepo(this);
     this.security = new SecurityRepo(this);
     this.backtests = new BacktestRepo(this);
+    this.prices = new PriceRepo(this);
   }
 
   get inTransaction(): boolean {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../schema.js';
 import * as m0001 from './0001_initial.js';
 import * as m0010 from './0010_security.js';
+import * as m0002 from './0002_prices.js';
 
 export interface MtsMigration {
   name: string;
@@ -15,4 +16,5 @@ export interface MtsMigration {
 export const MIGRATIONS: MtsMigration[] = [
   { name: '0001_initial', up: m0001.up },
   { name: '0010_security', up: m0010.up },
+  { name: '0002_prices', up: m0002.up },
 ];
