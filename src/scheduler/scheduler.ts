@@ -47,6 +47,11 @@ export interface SchedulerOptions {
   log: Logger;
   timing: Timing;
   dailyBudget: number;
+  /**
+   * Calls made so far per source, from the client stack's accounting. When given, the budget follows it (exact
+   * even when a fallback spends another source's calls); otherwise it adds what runners report with countCalls.
+   */
+  callTotals?: () => Record<string, number>;
   /** Where stored data ends for an item with no state yet (e.g. the latest stored candle + one step). */
   storedUntil?: (item: ScheduleItem) => Promise<number | null>;
 }
@@ -83,6 +88,7 @@ export class Scheduler {
   private readonly abortRuns = new AbortController();
   private readonly inFlight = new Set<Promise<unknown>>();
   private lanes: Promise<void> | undefined;
+  private lastTotals: Record<string, number> = {};
 
   constructor(private readonly o: SchedulerOptions) {
     this.budget = new ApiBudget(o.dailyBudget, o.log);
@@ -219,10 +225,18 @@ export class Scheduler {
         this.o.log.warn({ item: item.id, failures: st.failures, retryAt: isoTime(st.nextRun), calls, err: message }, 'item failed; backing off');
       }
     } finally {
-      this.budget.add(item.source, calls, this.o.clock.now());
+      this.countCalls(item, calls);
     }
     if (item.kind !== 'signals') this.freshness.sample(item.id, lagAt(item, st.dataUntil, this.o.clock.now(), t));
     await this.persist(st);
+  }
+
+  private countCalls(item: ScheduleItem, reported: number): void {
+    const now = this.o.clock.now();
+    if (!this.o.callTotals) return this.budget.add(item.source, reported, now);
+    const totals = this.o.callTotals();
+    for (const [source, n] of Object.entries(totals)) this.budget.add(source, n - (this.lastTotals[source] ?? 0), now);
+    this.lastTotals = { ...totals };
   }
 
   private async persist(st: SchedulerItemState): Promise<void> {
