@@ -42,6 +42,18 @@ const breakerSchema = z.strictObject({
 
 const sourcesSchema = z.strictObject({
   timeoutMs: z.number().int().min(100).default(15_000),
+  /** Length of the window the published limits are counted over (60 s for all three; shorter in tests). */
+  limitWindowMs: z.number().int().min(100).default(60_000),
+  /** A close more than this many robust deviations (MAD) from its neighbours is rejected as an outlier. */
+  outlierMads: z.number().positive().default(12),
+  /** Neighbours on each side the outlier test compares a close with. */
+  outlierNeighbours: z.number().int().min(2).max(100).default(12),
+  /** Smallest deviation scale of the outlier test as a share of price, so a quiet market's 1% move is not an outlier. */
+  outlierFloor: z.number().min(0).max(1).default(0.002),
+  /** How many times a backfill asks again for candles missing inside a page before calling it an exchange gap. */
+  gapRetries: z.number().int().min(0).max(10).default(2),
+  /** Times a backfill page is tried again after its retries are spent or the breaker is open. */
+  pageRetries: z.number().int().min(0).max(50).default(5),
   retry: retrySchema.prefault({}),
   breaker: breakerSchema.prefault({}),
   binance: z
@@ -54,6 +66,8 @@ const sourcesSchema = z.strictObject({
       weightPerMinute: z.number().int().positive().default(6000),
       /** Share of the published limit MTS allows itself. */
       safetyFraction: z.number().gt(0).max(1).default(0.8),
+      /** Klines per request (Binance's maximum is 1000). */
+      klinesPerPage: z.number().int().min(1).max(1000).default(1000),
     })
     .prefault({}),
   coingecko: z
@@ -64,6 +78,8 @@ const sourcesSchema = z.strictObject({
       plan: z.enum(['demo', 'pro']).default('demo'),
       callsPerMinute: z.number().int().positive().default(30),
       safetyFraction: z.number().gt(0).max(1).default(0.8),
+      /** Days per market_chart/range request (hourly points up to 90 days). */
+      chunkDays: z.number().int().min(1).max(90).default(90),
     })
     .prefault({}),
   fred: z
@@ -72,6 +88,8 @@ const sourcesSchema = z.strictObject({
       apiKey: z.string().min(1).optional(),
       callsPerMinute: z.number().int().positive().default(120),
       safetyFraction: z.number().gt(0).max(1).default(0.8),
+      /** Observations per request (FRED's maximum is 100000). */
+      pageSize: z.number().int().min(1).max(100_000).default(100_000),
     })
     .prefault({}),
 });
