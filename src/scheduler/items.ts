@@ -72,9 +72,9 @@ export function candleItemId(source: string, symbol: string, timeframe: string):
 /**
  * Every scheduled item, in a stable order (high-frequency, hourly, macro, signals). A symbol listed in two
  * tiers at the same timeframe is collected once, by the more frequent tier. Without a FRED key the macro tier
- * is left out (the caller warns).
+ * is left out (the caller warns); without a signal step, the signals item.
  */
-export function scheduleItems(config: Config, opts: { macro?: boolean } = {}): ScheduleItem[] {
+export function scheduleItems(config: Config, opts: { macro?: boolean; signals?: boolean } = {}): ScheduleItem[] {
   const items: ScheduleItem[] = [];
   const seen = new Set<string>();
   for (const tier of ['highFrequency', 'hourly'] as const) {
@@ -96,6 +96,6 @@ export function scheduleItems(config: Config, opts: { macro?: boolean } = {}): S
       items.push({ id: `macro:fred:${series}`, tier: 'macro', kind: 'macro', source: 'fred', series, release, intervalMs: release === 'weekly' ? 7 * 86_400_000 : 86_400_000 });
     }
   }
-  items.push({ id: 'signals', tier: 'signals', kind: 'signals', source: 'local', intervalMs: parseDuration(config.tiers.signals.interval, 'tiers.signals.interval') });
+  if (opts.signals !== false) items.push({ id: 'signals', tier: 'signals', kind: 'signals', source: 'local', intervalMs: parseDuration(config.tiers.signals.interval, 'tiers.signals.interval') });
   return items;
 }
