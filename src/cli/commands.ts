@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import { registerBackfill } from './backfill.js';
+import { registerCollect } from './collect.js';
 import { registerConfig } from './config.js';
 import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
+import { registerDoctor } from './doctor.js';
 
 /** Every CLI command, one register function per file. */
-export const COMMANDS: ((program: Command) => void)[] = [registerConfig, registerData, registerDemo];
+export const COMMANDS: ((program: Command) => void)[] = [registerConfig, registerData, registerDemo, registerCollect, registerBackfill, registerDoctor];

@@ -34,6 +34,15 @@ export interface FundingTable {
   mark_price: number | null;
 }
 
+export interface PriceSnapshotsTable {
+  symbol: string;
+  ts: number;
+  source: string;
+  price: number;
+  volume_24h: number | null;
+  change_24h_pct: number | null;
+}
+
 export interface OrderBookTable {
   symbol: string;
   ts: number;
@@ -218,6 +227,7 @@ export interface DB {
   macro_observations: MacroTable;
   funding_rates: FundingTable;
   order_book_snapshots: OrderBookTable;
+  price_snapshots: PriceSnapshotsTable;
   signals: SignalsTable;
   alerts: AlertsTable;
   deliveries: DeliveriesTable;

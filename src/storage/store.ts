@@ -9,6 +9,7 @@ import { CandleRepo } from './repos/candles.js';
 import { MacroRepo } from './repos/macro.js';
 import { MarketRepo } from './repos/market.js';
 import { OpsRepo } from './repos/ops.js';
+import { PriceRepo } from './repos/prices.js';
 import { SignalRepo } from './repos/signals.js';
 import type { DB, Dialect } from './schema.js';
 import { openSqlite } from './sqlite.js';
@@ -23,6 +24,7 @@ export class Store implements Backend {
   readonly market: MarketRepo;
   readonly signals: SignalRepo;
   readonly ops: OpsRepo;
+  readonly prices: PriceRepo;
 
   constructor(
     readonly dialect: Dialect,
@@ -42,6 +44,7 @@ export class Store implements Backend {
     this.market = new MarketRepo(this);
     this.signals = new SignalRepo(this);
     this.ops = new OpsRepo(this);
+    this.prices = new PriceRepo(this);
   }
 
   get inTransaction(): boolean {

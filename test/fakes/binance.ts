@@ -115,7 +115,7 @@ export function fakeBinance(opts: FakeBinanceOptions = {}): FakeServer {
     },
     { pattern: /^\/api\/v3\/exchangeInfo$/, weight: () => 20, handle: () => ({ body: exchangeInfo() }) },
     { pattern: /^\/api\/v3\/ping$/, weight: () => 1, handle: () => ({ body: {} }) },
-    { pattern: /^\/api\/v3\/time$/, weight: () => 1, handle: () => ({ body: { serverTime: now() } }) },
+    { pattern: /^\/api\/v3\/time$/, weight: () => 1, handle: () => ({ body: { serverTime: Date.now() } }) },
     {
       pattern: /^\/api\/v3\/ticker\/24hr$/,
       weight: (q) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
 import { assetByCoingeckoId, coingeckoIdOf, normalizeSymbol } from '../../core/assets.js';
 import { GiveUpError } from '../../core/errors.js';
-import { DAY_MS, type Timeframe } from '../../core/time.js';
+import { DAY_MS, type Timeframe, timeframeMs } from '../../core/time.js';
 import type { Candle } from '../../core/types.js';
 import type { SourceClient } from '../http/client.js';
 import { coingeckoAccess } from '../http/stack.js';
@@ -87,6 +87,7 @@ export class CoinGeckoSource {
     const id = idOf(symbol);
     const out: number[][] = [];
     for (let start = from; start < to; start += this.chunkDays * DAY_MS) {
+      // Ranges up to 90 days come back hourly; longer ones only daily.
       const end = Math.min(to, start + this.chunkDays * DAY_MS);
       const body = await this.client.getJson(
         this.url(`/coins/${id}/market_chart/range`, { vs_currency: 'usd', from: Math.floor(start / 1000), to: Math.floor(end / 1000) }),
@@ -98,9 +99,13 @@ export class CoinGeckoSource {
     return out;
   }
 
-  /** Candles built from price history (for `mts backfill --source coingecko`). */
+  /**
+   * Candles opening in [from, to] built from price history (for `mts backfill --source coingecko`): the points up
+   * to one period after `to` are needed, since a candle's last point is stamped at its close.
+   */
   async historyCandles(symbol: string, timeframe: Timeframe, from: number, to: number): Promise<Candle[]> {
-    return candlesFromPrices(await this.priceHistory(symbol, from, to), timeframe).filter((c) => c.ts >= from && c.ts <= to);
+    const points = await this.priceHistory(symbol, from, to + timeframeMs(timeframe));
+    return candlesFromPrices(points, timeframe).filter((c) => c.ts >= from && c.ts <= to);
   }
 
   async ping(): Promise<void> {
