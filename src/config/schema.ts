@@ -94,15 +94,19 @@ const sourcesSchema = z.strictObject({
     .prefault({}),
 });
 
+const timeframeName = z.enum(TIMEFRAME_NAMES as [string, ...string[]]);
+
 const tierSchema = z.strictObject({
   interval: duration,
   symbols: z.array(z.string()).default([]),
   source: z.enum(['binance', 'coingecko']).default('binance'),
-  timeframe: z.enum(TIMEFRAME_NAMES as [string, ...string[]]).default('1h'),
+  timeframe: timeframeName.default('1h'),
+  /** Coarser timeframes built locally from this tier's candles after each run (no extra API calls). */
+  derive: z.array(timeframeName).default([]),
 });
 
 const tiersSchema = z.strictObject({
-  highFrequency: tierSchema.prefault({ interval: '15m', symbols: ['BTC/USDT', 'ETH/USDT'], source: 'binance', timeframe: '15m' }),
+  highFrequency: tierSchema.prefault({ interval: '15m', symbols: ['BTC/USDT', 'ETH/USDT'], source: 'binance', timeframe: '15m', derive: ['1h'] }),
   hourly: tierSchema.prefault({
     interval: '1h',
     symbols: ['BNB/USDT', 'SOL/USDT', 'XRP/USDT', 'DOGE/USDT', 'ADA/USDT', 'AVAX/USDT', 'DOT/USDT', 'LINK/USDT'],
@@ -114,6 +118,8 @@ const tiersSchema = z.strictObject({
       series: z.array(z.string().regex(/^[A-Z0-9]+$/, 'a FRED series id in capitals')).default(DEFAULT_MACRO_SERIES),
       /** FRED publishes daily series in the afternoon US time; MTS asks after this UTC hour on business days. */
       releaseHourUtc: z.number().int().min(0).max(23).default(21),
+      /** Series FRED updates once a week (the Fed's H.10 release, Mondays): asked for on the week's first business day only. */
+      weekly: z.array(z.string().regex(/^[A-Z0-9]+$/, 'a FRED series id in capitals')).default(['DTWEXBGS', 'DEXUSEU', 'DEXCHUS']),
     })
     .prefault({}),
   signals: z
@@ -123,6 +129,20 @@ const tiersSchema = z.strictObject({
       delay: duration.default('5m'),
     })
     .prefault({}),
+  /** How long after a candle closes its tier asks for it (the exchange needs a moment to close it). */
+  settle: duration.default('10s'),
+  /** How far back an item with nothing stored and no state starts (run `mts backfill` for deep history). */
+  initialLookback: duration.default('1d'),
+  /** A failing item waits base × factor^(failures − 1), at most cap, before it runs again; it is never disabled. */
+  backoff: z
+    .strictObject({
+      base: duration.default('30s'),
+      factor: z.number().min(1).max(10).default(2),
+      cap: duration.default('1h'),
+    })
+    .prefault({}),
+  /** Calls per UTC day over all sources above which `mts run` warns (the original's schedule spent about 393). */
+  dailyBudget: z.number().int().positive().default(393),
 });
 
 const strategyEntry = z.strictObject({
