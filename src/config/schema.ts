@@ -133,6 +133,8 @@ const riskSchema = z
     maxPerSector: fraction.default(0.3),
     maxCorrelation: z.number().min(-1).max(1).default(0.8),
     maxHeat: fraction.default(0.1),
+    /** Distance to stop (share of price) assumed for an open position without a stop when summing heat; 1 = its full value. */
+    noStopDistance: z.number().gt(0).max(1).default(1),
     minRewardRisk: z.number().min(0).default(1.5),
     /** Warn when a measure reaches this share of its limit. */
     warnAt: fraction.default(0.8),
@@ -140,8 +142,11 @@ const riskSchema = z
       .strictObject({
         method: z.enum(['fixed', 'half_kelly', 'vol_target']).default('fixed'),
         fixedFraction: fraction.default(0.02),
+        /** Fixed sizing takes the signal's own size (a fraction of equity) when it gives one, instead of fixedFraction x confidence. */
+        useSignalSize: z.boolean().default(true),
         kellyCap: fraction.default(0.1),
         kellyMinTrades: z.number().int().min(1).default(30),
+        /** Annualized volatility one position should carry: size = volTarget / the asset's annualized volatility. */
         volTarget: positive.default(0.2),
         /** No position above this share of the average daily volume. */
         maxShareOfVolume: fraction.default(0.01),
@@ -167,7 +172,9 @@ const riskSchema = z
     sectors: z.record(z.string(), z.string()).default({}),
   })
   .refine((r) => r.minPosition <= r.maxPosition, { message: 'minPosition must not exceed maxPosition', path: ['minPosition'] })
-  .refine((r) => r.maxPosition <= r.maxPerAsset, { message: 'maxPosition must not exceed maxPerAsset', path: ['maxPosition'] });
+  .refine((r) => r.maxPosition <= r.maxPerAsset, { message: 'maxPosition must not exceed maxPerAsset', path: ['maxPosition'] })
+  .refine((r) => r.maxPerAsset <= r.maxPerSector, { message: 'maxPerAsset must not exceed maxPerSector', path: ['maxPerAsset'] })
+  .refine((r) => r.riskPerTrade <= r.maxHeat, { message: 'riskPerTrade must not exceed maxHeat', path: ['riskPerTrade'] });
 
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('./mts-data'),

@@ -5,6 +5,7 @@ import type { Backend, FastPath } from './backend.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { Mutex } from './mutex.js';
 import { openPostgres, postgresFastPath } from './postgres.js';
+import { BacktestRepo } from './repos/backtests.js';
 import { CandleRepo } from './repos/candles.js';
 import { MacroRepo } from './repos/macro.js';
 import { MarketRepo } from './repos/market.js';
@@ -23,6 +24,7 @@ export class Store implements Backend {
   readonly market: MarketRepo;
   readonly signals: SignalRepo;
   readonly ops: OpsRepo;
+  readonly backtests: BacktestRepo;
 
   constructor(
     readonly dialect: Dialect,
@@ -42,6 +44,7 @@ export class Store implements Backend {
     this.market = new MarketRepo(this);
     this.signals = new SignalRepo(this);
     this.ops = new OpsRepo(this);
+    this.backtests = new BacktestRepo(this);
   }
 
   get inTransaction(): boolean {

@@ -1,0 +1,258 @@
+/**
+ * The backtest event loop (SPEC §10). One virtual clock walks the base bars of every symbol in time order; at each
+ * moment events happen in this order:
+ *   market  — each symbol's bar opens: queued orders fill at the open (execution simulator), brackets are checked
+ *             over the bar's range, positions are marked at the close;
+ *   signal  — every strategy bar that closes at this moment is decided (the strategy sees bars up to it only);
+ *   risk    — entries go through the risk gate (unless --no-risk), CLOSE signals never need approval;
+ *   order   — approved orders are queued to fill at the symbol's next base bar open.
+ * The hot path allocates nothing per bar; allocations happen only when a strategy emits a signal.
+ */
+import { MtsError } from '../core/errors.js';
+import type { VirtualClock } from '../core/clock.js';
+import { isoTime, utcDay } from '../core/time.js';
+import type { CandleColumns, PortfolioSnapshot, PositionSide, Signal } from '../core/types.js';
+import type { CostModel } from '../execution/costs.js';
+import { ExecutionSimulator, OrderKind, type TradeRecord } from '../execution/simulator.js';
+
+/** What the loop needs from a strategy driver; the StrategyRunner is one. */
+export interface BarDecider {
+  readonly symbols: readonly string[];
+  readonly barMs: number;
+  bars(symbol: string): CandleColumns;
+  firstIndex(symbol: string): number;
+  onBar(symbol: string, index: number): Signal[];
+}
+
+/** Where the signal's symbol stands at decision time (its base bars up to and including `index`). */
+export interface MarketWindow {
+  candles: CandleColumns;
+  index: number;
+  baseMs: number;
+}
+
+export interface GateDecision {
+  approved: boolean;
+  size: number;
+  stopLoss: number | null;
+  takeProfit: number | null;
+  reasons: string[];
+}
+
+/** The risk orchestrator as the loop sees it (see risk-gate.ts). */
+export interface RiskGate {
+  decide(signal: Signal, portfolio: PortfolioSnapshot, market: MarketWindow): GateDecision;
+  tradeClosed?(trade: TradeRecord): void;
+}
+
+export interface BacktestSettings {
+  /** Candles that fills happen on, per symbol (the base timeframe, e.g. 1h), oldest first. */
+  base: ReadonlyMap<string, CandleColumns>;
+  baseMs: number;
+  /** Only base bars opening in [from, to] are traded; earlier data is warm-up. */
+  from?: number;
+  to?: number;
+  cash: number;
+  costs: CostModel;
+  /** --size: replaces every signal's size. */
+  sizeOverride?: number | null;
+  /** null = --no-risk. */
+  risk?: RiskGate | null;
+  clock?: VirtualClock;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RiskRejection {
+  ts: number;
+  symbol: string;
+  side: Signal['side'];
+  reasons: string[];
+}
+
+export interface BacktestOutcome {
+  sim: ExecutionSimulator;
+  /** Equity points: the start (initial cash at the first bar's open), then every base bar's close. */
+  curveTs: Float64Array;
+  curveEquity: Float64Array;
+  /** Steps (distinct base-bar times) traded, and how many ended with a position open. */
+  steps: number;
+  stepsInMarket: number;
+  from: number;
+  to: number;
+  signals: number;
+  rejections: RiskRejection[];
+  /** Orders still queued at the end (a signal on the last bar has no next open to fill at). */
+  unfilled: number;
+}
+
+/** A strategy failed mid-run: names the bar, its time and the error. */
+export class BacktestFailure extends MtsError {
+  constructor(message: string, details: Record<string, unknown>, cause: unknown) {
+    super('input', 'E_BACKTEST_STRATEGY', message, details, { cause });
+  }
+}
+
+/** The distinct base-bar open times of every symbol in [from, to], ascending. */
+function timeline(base: ReadonlyMap<string, CandleColumns>, from: number, to: number): Float64Array {
+  const cols = [...base.values()];
+  if (cols.length === 1) {
+    const c = cols[0];
+    let a = 0;
+    while (a < c.length && c.ts[a] < from) a++;
+    let b = a;
+    while (b < c.length && c.ts[b] <= to) b++;
+    return c.ts.subarray(a, b);
+  }
+  const all = new Set<number>();
+  for (const c of cols) for (let i = 0; i < c.length; i++) if (c.ts[i] >= from && c.ts[i] <= to) all.add(c.ts[i]);
+  return Float64Array.from(all).sort();
+}
+
+export class Backtest {
+  readonly sim: ExecutionSimulator;
+  private readonly symbols: string[];
+  private readonly cols: CandleColumns[];
+  /** Per symbol: the next base bar not yet opened (so the latest bar seen is ptr − 1). */
+  private ptr = new Int32Array(0);
+
+  constructor(private readonly s: BacktestSettings) {
+    this.symbols = [...s.base.keys()];
+    this.cols = this.symbols.map((sym) => s.base.get(sym) as CandleColumns);
+    this.sim = new ExecutionSimulator(this.symbols, s.cash, s.costs);
+  }
+
+  /** The position held in a symbol, for the strategy's `ctx.position()`. */
+  readonly positionOf = (symbol: string): PositionSide | null => {
+    const k = this.sim.indexOf(symbol);
+    if (k < 0) return null;
+    const side = this.sim.side[k];
+    return side > 0 ? 'LONG' : side < 0 ? 'SHORT' : null;
+  };
+
+  run(decider: BarDecider): BacktestOutcome {
+    const { sim, cols, s } = this;
+    const n = cols.length;
+    const times = timeline(s.base, s.from ?? Number.NEGATIVE_INFINITY, s.to ?? Number.POSITIVE_INFINITY);
+    const steps = times.length;
+    const curveTs = new Float64Array(steps + 1);
+    const curveEquity = new Float64Array(steps + 1);
+    const out: BacktestOutcome = { sim, curveTs, curveEquity, steps, stepsInMarket: 0, from: steps ? times[0] : Number.NaN, to: steps ? times[steps - 1] + s.baseMs : Number.NaN, signals: 0, rejections: [], unfilled: 0 };
+    if (steps === 0) return out;
+    curveTs[0] = times[0];
+    curveEquity[0] = s.cash;
+
+    // Per-symbol cursors into the base bars; the bar at the current step (or -1).
+    const ptr = new Int32Array(n);
+    this.ptr = ptr;
+    const cur = new Int32Array(n);
+    for (let k = 0; k < n; k++) while (ptr[k] < cols[k].length && cols[k].ts[ptr[k]] < times[0]) ptr[k]++;
+
+    // Per decided symbol: its strategy bars, the next one to decide, and where it stands in the base series.
+    const dSyms = decider.symbols;
+    const dBars = dSyms.map((sym) => decider.bars(sym));
+    const dFirst = dSyms.map((sym) => decider.firstIndex(sym));
+    const dNext = new Int32Array(dSyms.length);
+    const stratMs = decider.barMs;
+    for (let d = 0; d < dSyms.length; d++) {
+      // Strategy bars that closed at or before the first open are history; their signals would fill before the start.
+      while (dNext[d] < dBars[d].length && dBars[d].ts[dNext[d]] + stratMs <= times[0]) dNext[d]++;
+    }
+
+    let peak = s.cash;
+    let day = utcDay(times[0]);
+    let dayStart = s.cash;
+    let tradesSeen = 0;
+    const progressEvery = Math.max(1, Math.floor(steps / 100));
+
+    for (let step = 0; step < steps; step++) {
+      const t = times[step];
+      const closeTime = t + s.baseMs;
+      s.clock?.set(t);
+      // market: opens, fills, brackets, closes
+      for (let k = 0; k < n; k++) {
+        const c = cols[k];
+        const i = ptr[k];
+        if (i < c.length && c.ts[i] === t) {
+          cur[k] = i;
+          ptr[k] = i + 1;
+          sim.markOpen(k, c.open[i]);
+        } else cur[k] = -1;
+      }
+      for (let k = 0; k < n; k++) {
+        const i = cur[k];
+        if (i < 0) continue;
+        const c = cols[k];
+        if (sim.pendingKind[k] !== OrderKind.None) sim.fillPending(k, t, c.open[i], c.volume[i]);
+        if (sim.side[k] !== 0) sim.checkBrackets(k, t, c.open[i], c.high[i], c.low[i], c.volume[i]);
+        sim.markClose(k, c.close[i]);
+      }
+      s.clock?.set(closeTime);
+      const equity = sim.equity();
+      if (equity > peak) peak = equity;
+      const today = utcDay(closeTime);
+      if (today !== day) {
+        day = today;
+        dayStart = equity;
+      }
+      if (s.risk?.tradeClosed && sim.trades.length > tradesSeen) {
+        for (; tradesSeen < sim.trades.length; tradesSeen++) s.risk.tradeClosed(sim.trades[tradesSeen]);
+      }
+      // signal → risk → order
+      for (let d = 0; d < dSyms.length; d++) {
+        const bars = dBars[d];
+        while (dNext[d] < bars.length && bars.ts[dNext[d]] + stratMs <= closeTime) {
+          const idx = dNext[d]++;
+          if (idx < dFirst[d]) continue;
+          let signals: Signal[];
+          try {
+            signals = decider.onBar(dSyms[d], idx);
+          } catch (err) {
+            const when = bars.ts[idx] + stratMs;
+            const msg = err instanceof Error ? err.message : String(err);
+            throw new BacktestFailure(`backtest stopped at bar ${idx} of ${dSyms[d]} (${isoTime(when)}): ${msg}`, { bar: idx, ts: when, symbol: dSyms[d], error: msg }, err);
+          }
+          for (let j = 0; j < signals.length; j++) this.order(signals[j], closeTime, peak, dayStart, out);
+        }
+      }
+      if (sim.inMarket()) out.stepsInMarket++;
+      curveTs[step + 1] = closeTime;
+      curveEquity[step + 1] = sim.equity();
+      if (s.onProgress && step % progressEvery === 0) s.onProgress(step, steps);
+    }
+    for (let k = 0; k < n; k++) if (sim.pendingKind[k] !== OrderKind.None) out.unfilled++;
+    s.onProgress?.(steps, steps);
+    return out;
+  }
+
+  /** Turns one signal into a queued order, through the risk gate for entries. */
+  private order(sig: Signal, now: number, peak: number, dayStart: number, out: BacktestOutcome): void {
+    const { sim, s } = this;
+    out.signals++;
+    const k = sim.indexOf(sig.symbol);
+    if (k < 0) {
+      throw new BacktestFailure(`strategy signalled ${sig.symbol} at ${isoTime(now)}, which has no base candles loaded (symbols: ${this.symbols.join(', ')})`, { symbol: sig.symbol, ts: now }, undefined);
+    }
+    if (sig.side === 'CLOSE') {
+      sim.submit(k, OrderKind.Close, 0, null, null);
+      return;
+    }
+    const kind = sig.side === 'LONG' ? OrderKind.Long : OrderKind.Short;
+    if (sim.side[k] === kind) return; // already holding that side: nothing to decide
+    let size = sig.size;
+    let stop = sig.stopLoss;
+    let target = sig.takeProfit;
+    if (s.risk) {
+      const window = { candles: this.cols[k], index: this.ptr[k] - 1, baseMs: s.baseMs };
+      const d = s.risk.decide(sig, sim.snapshot(now, peak, dayStart), window);
+      if (!d.approved) {
+        out.rejections.push({ ts: now, symbol: sig.symbol, side: sig.side, reasons: d.reasons });
+        return;
+      }
+      size = d.size;
+      stop = d.stopLoss;
+      target = d.takeProfit;
+    }
+    if (s.sizeOverride !== undefined && s.sizeOverride !== null) size = s.sizeOverride;
+    sim.submit(k, kind, size, stop, target);
+  }
+}

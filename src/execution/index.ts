@@ -1,0 +1,2 @@
+export * from './costs.js';
+export * from './simulator.js';

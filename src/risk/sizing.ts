@@ -1,0 +1,85 @@
+/**
+ * How much of equity an entry should commit, before the limits have their say.
+ *
+ * - fixed (default): `fixedFraction x confidence`; when the signal gives its own size (> 0) and
+ *   `sizing.useSignalSize` is on, that size as it is — a strategy or the aggregator that sizes a signal has already
+ *   weighed its confidence, so it is not scaled a second time.
+ * - half_kelly: half the Kelly fraction W - (1 - W) / R from the strategy's closed trades (W = win rate,
+ *   R = average win / average loss), capped at `kellyCap`, x confidence; fixed until `kellyMinTrades` trades.
+ *   A strategy without an edge (Kelly <= 0) gets the minimum position and a warning.
+ * - vol_target: `volTarget / annualized volatility x confidence`; fixed when the volatility is unknown.
+ *
+ * Every method's result is clamped to [minPosition, maxPosition]. The liquidity cap is separate (`liquidityCap`)
+ * because it is a limit the validator reports, not a preference.
+ */
+import type { Signal } from '../core/types.js';
+import type { MarketState, RiskConfig, TradeStats } from './types.js';
+
+export type SizingMethod = 'fixed' | 'signal' | 'half_kelly' | 'vol_target';
+
+export interface SizingResult {
+  /** Fraction of equity, clamped to [minPosition, maxPosition]. */
+  size: number;
+  /** The method that actually set the size (after fallbacks). */
+  method: SizingMethod;
+  note: string | null;
+}
+
+function clampConfidence(c: number): number {
+  return c > 1 ? 1 : c > 0 ? c : 0;
+}
+
+/** The full Kelly fraction W - (1 - W) / R; -1 when there is no winning trade, W when there is no losing one. */
+export function kellyFraction(stats: TradeStats): number {
+  if (stats.trades <= 0 || stats.wins <= 0) return -1;
+  const w = stats.wins / stats.trades;
+  const losses = stats.trades - stats.wins;
+  if (losses <= 0 || stats.grossLoss <= 0) return w;
+  const payoff = stats.grossWin / stats.wins / (stats.grossLoss / losses);
+  return w - (1 - w) / payoff;
+}
+
+/** Half-Kelly capped at kellyCap, never negative. */
+export function halfKelly(stats: TradeStats, kellyCap: number): number {
+  const half = kellyFraction(stats) / 2;
+  return half <= 0 ? 0 : half > kellyCap ? kellyCap : half;
+}
+
+/** The largest size (fraction of equity) the liquidity cap allows; Infinity without volume data. */
+export function liquidityCap(equity: number, market: MarketState, risk: RiskConfig): number {
+  const adv = market.avgDailyVolume;
+  if (adv === undefined || !Number.isFinite(adv) || adv < 0 || !(equity > 0)) return Number.POSITIVE_INFINITY;
+  return (risk.sizing.maxShareOfVolume * adv) / equity;
+}
+
+function fixedSize(signal: Signal, risk: RiskConfig): { size: number; method: SizingMethod } {
+  if (risk.sizing.useSignalSize && signal.size > 0 && Number.isFinite(signal.size)) return { size: signal.size, method: 'signal' };
+  return { size: risk.sizing.fixedFraction * clampConfidence(signal.confidence), method: 'fixed' };
+}
+
+export function desiredSize(signal: Signal, market: MarketState, risk: RiskConfig, stats?: TradeStats): SizingResult {
+  const s = risk.sizing;
+  const confidence = clampConfidence(signal.confidence);
+  let raw: { size: number; method: SizingMethod };
+  let note: string | null = null;
+  if (s.method === 'half_kelly') {
+    if (stats && stats.trades >= s.kellyMinTrades) {
+      const k = halfKelly(stats, s.kellyCap);
+      if (k === 0) note = `half-Kelly is 0 for ${signal.strategy} (${stats.wins}/${stats.trades} wins): no edge, sized at the minimum position`;
+      raw = { size: k * confidence, method: 'half_kelly' };
+    } else {
+      raw = fixedSize(signal, risk);
+    }
+  } else if (s.method === 'vol_target') {
+    const vol = market.volatility;
+    if (vol !== undefined && vol > 0 && Number.isFinite(vol)) raw = { size: (s.volTarget / vol) * confidence, method: 'vol_target' };
+    else {
+      raw = fixedSize(signal, risk);
+      note = `no volatility for ${signal.symbol}: vol_target fell back to ${raw.method} sizing`;
+    }
+  } else {
+    raw = fixedSize(signal, risk);
+  }
+  const size = raw.size < risk.minPosition ? risk.minPosition : raw.size > risk.maxPosition ? risk.maxPosition : raw.size;
+  return { size, method: raw.method, note };
+}
