@@ -10,6 +10,7 @@ import { CandleRepo } from './repos/candles.js';
 import { MacroRepo } from './repos/macro.js';
 import { MarketRepo } from './repos/market.js';
 import { OpsRepo } from './repos/ops.js';
+import { PaperRepo } from './repos/paper.js';
 import { SignalRepo } from './repos/signals.js';
 import type { DB, Dialect } from './schema.js';
 import { openSqlite } from './sqlite.js';
@@ -25,6 +26,7 @@ export class Store implements Backend {
   readonly signals: SignalRepo;
   readonly ops: OpsRepo;
   readonly backtests: BacktestRepo;
+  readonly paper: PaperRepo;
 
   constructor(
     readonly dialect: Dialect,
@@ -45,6 +47,7 @@ export class Store implements Backend {
     this.signals = new SignalRepo(this);
     this.ops = new OpsRepo(this);
     this.backtests = new BacktestRepo(this);
+    this.paper = new PaperRepo(this);
   }
 
   get inTransaction(): boolean {

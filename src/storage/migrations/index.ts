@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../schema.js';
 import * as m0001 from './0001_initial.js';
+import * as m0009 from './0009_paper.js';
 
 export interface MtsMigration {
   name: string;
@@ -11,4 +12,7 @@ export interface MtsMigration {
  * The one set of versioned migrations for both adapters, applied in this order. Add new ones at the end with the
  * next number; never edit one that has shipped.
  */
-export const MIGRATIONS: MtsMigration[] = [{ name: '0001_initial', up: m0001.up }];
+export const MIGRATIONS: MtsMigration[] = [
+  { name: '0001_initial', up: m0001.up },
+  { name: '0009_paper', up: m0009.up },
+];
