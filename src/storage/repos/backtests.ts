@@ -1,4 +1,5 @@
 import type { Backend } from '../backend.js';
+import type { BacktestTradesTable } from '../schema.js';
 
 /** A run's life: `running` from start, then `finished` (document, trades and equity all written) or `failed`. */
 export type BacktestStatus = 'running' | 'finished' | 'failed';
@@ -13,18 +14,8 @@ export interface BacktestRunMeta {
   to: number | null;
 }
 
-export interface StoredTrade {
-  symbol: string;
-  side: string;
-  entry_ts: number;
-  entry_price: number;
-  exit_ts: number | null;
-  exit_price: number | null;
-  quantity: number;
-  pnl: number | null;
-  fees: number;
-  exit_reason: string | null;
-}
+/** A trade row as stored (the result document's trade, snake_case). */
+export type StoredTrade = Omit<BacktestTradesTable, 'run_id' | 'seq'>;
 
 /** What `finish` stores: the document's bytes plus the rows of its trades and equity curve. */
 export interface FinishedRun {
