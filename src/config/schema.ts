@@ -266,6 +266,8 @@ export const configSchema = z.strictObject({
       minConfidence: fraction.default(0),
       rescanInterval: duration.default('5s'),
       snapshotInterval: duration.default('1h'),
+      /** The candles the risk orchestrator measures the market on, and that stops and targets are checked against. */
+      timeframe: z.enum(TIMEFRAME_NAMES as [string, ...string[]]).default('1h'),
     })
     .prefault({}),
   notifiers: z

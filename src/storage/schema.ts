@@ -187,6 +187,7 @@ export interface PaperTradesTable {
   fees: number;
   exit_reason: string;
   alert_id: string | null;
+  strategy: string | null;
 }
 
 export interface PaperFillsTable {
@@ -207,12 +208,18 @@ export interface PaperAlertsTable {
   reason: string | null;
   file: string | null;
   applied_at: number;
+  /** The alert's own timestamp, symbol and signal type (null for a malformed file). */
+  alert_ts: number | null;
+  symbol: string | null;
+  signal_type: string | null;
 }
 
 export interface PaperEquityTable {
   ts: number;
   equity: number;
   cash: number;
+  /** 1 when a position was open at this point. */
+  in_market: ColumnType<number, number | undefined, number>;
 }
 
 export interface KvTable {

@@ -12,6 +12,7 @@ import { MarketRepo } from './repos/market.js';
 import { OpsRepo } from './repos/ops.js';
 import { SecurityRepo } from './repos/security.js';
 import { PriceRepo } from './repos/prices.js';
+import { PaperRepo } from './repos/paper.js';
 import { SignalRepo } from './repos/signals.js';
 import type { DB, Dialect } from './schema.js';
 import { openSqlite } from './sqlite.js';
@@ -29,6 +30,7 @@ export class Store implements Backend {
   readonly security: SecurityRepo;
   readonly backtests: BacktestRepo;
   readonly prices: PriceRepo;
+  readonly paper: PaperRepo;
 
   constructor(
     readonly dialect: Dialect,
@@ -51,6 +53,7 @@ export class Store implements Backend {
     this.security = new SecurityRepo(this);
     this.backtests = new BacktestRepo(this);
     this.prices = new PriceRepo(this);
+    this.paper = new PaperRepo(this);
   }
 
   get inTransaction(): boolean {

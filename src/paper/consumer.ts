@@ -1,0 +1,149 @@
+/**
+ * The alert consumer: one pass over the alerts directory (`drain`). Every `*.json` file there is read (never
+ * through a link, never outside the directory), parsed by the signals module's reader (mts.alert/v1 and legacy
+ * files), turned into a trading intention, and handed to the engine in alert-time order. Afterwards:
+ * - a file the engine consumed (applied, refused, skipped or already consumed) moves to `processed/`;
+ * - a file that is not a usable alert moves to `rejected/` beside `<name>.reason.txt`.
+ * Moves happen only after the engine's transaction committed, and each step is idempotent, so a crash anywhere
+ * leaves files that the next pass finishes: an id already recorded is simply moved. Bad input never stops a pass.
+ */
+import { constants, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../core/log.js';
+import { isTempAlertFile, parseAlertText } from '../signals/alerts/index.js';
+import type { AlertOutcome, PaperEngine } from './engine.js';
+import { intentFromAlert, type PaperIntent } from './intent.js';
+
+/** Far larger than any real alert; a bigger file is not one. */
+const MAX_ALERT_BYTES = 1024 * 1024;
+/** Leaves room for `.reason.txt` under the usual 255-byte name limit. */
+const MAX_REASON_NAME = 200;
+
+export interface ConsumerOptions {
+  dir: string;
+  engine: PaperEngine;
+  /** Symbols the paper trader trades (config.assets). */
+  assets: readonly string[];
+  log: Logger;
+}
+
+export interface DrainResult {
+  applied: number;
+  /** Consumed but not traded (refused, skipped) or already consumed. */
+  consumed: number;
+  quarantined: number;
+  /** Files left for the next pass because of an I/O or database error. */
+  failed: number;
+  outcomes: { file: string; status: AlertOutcome['status'] | 'malformed'; reason: string | null }[];
+}
+
+type Read = { ok: true; text: string } | { ok: false; reason: string };
+
+export class AlertConsumer {
+  readonly processedDir: string;
+  readonly rejectedDir: string;
+
+  constructor(private readonly o: ConsumerOptions) {
+    this.processedDir = path.join(o.dir, 'processed');
+    this.rejectedDir = path.join(o.dir, 'rejected');
+  }
+
+  async prepare(): Promise<void> {
+    await fs.mkdir(this.processedDir, { recursive: true });
+    await fs.mkdir(this.rejectedDir, { recursive: true });
+  }
+
+  /** One pass over the files present now; `stop` is asked before each alert (a stopping daemon leaves the rest). */
+  async drain(stop: () => boolean = () => false): Promise<DrainResult> {
+    const res: DrainResult = { applied: 0, consumed: 0, quarantined: 0, failed: 0, outcomes: [] };
+    const ready: { intent: PaperIntent; name: string }[] = [];
+    for (const entry of await fs.readdir(this.o.dir, { withFileTypes: true })) {
+      const name = entry.name;
+      if (entry.isDirectory() || !isAlertName(name)) continue;
+      try {
+        const read = entry.isFile() ? await this.readFile(name) : ({ ok: false, reason: 'not a regular file (a link or a device)' } as Read);
+        if (!read.ok) {
+          await this.quarantine(name, read.reason, res);
+          continue;
+        }
+        const parsed = parseAlertText(read.text, name);
+        if (!parsed.ok) {
+          await this.quarantine(name, parsed.reason, res);
+          continue;
+        }
+        const intent = intentFromAlert(parsed.alert, this.o.assets);
+        if (!intent.ok) {
+          await this.quarantine(name, intent.reason, res);
+          continue;
+        }
+        ready.push({ intent: intent.intent, name });
+      } catch (err) {
+        res.failed++;
+        this.o.log.error({ file: name, err: String(err) }, 'paper: could not inspect an alert file; it stays for the next pass');
+      }
+    }
+    // Alert time order (then id) makes the result independent of when each file was noticed.
+    ready.sort((a, b) => a.intent.ts - b.intent.ts || cmp(a.intent.id, b.intent.id) || cmp(a.name, b.name));
+    for (const { intent, name } of ready) {
+      if (stop()) break;
+      try {
+        const outcome = await this.o.engine.applyAlert(intent, name);
+        await moveInto(path.join(this.o.dir, name), this.processedDir);
+        if (outcome.status === 'applied') res.applied++;
+        else res.consumed++;
+        res.outcomes.push({ file: name, status: outcome.status, reason: outcome.reason });
+      } catch (err) {
+        res.failed++;
+        this.o.log.error({ file: name, alert: intent.id, err: String(err) }, 'paper: alert not applied (error); it stays for the next pass');
+      }
+    }
+    return res;
+  }
+
+  /** Reads a file without following a link, refusing anything too large to be an alert. */
+  private async readFile(name: string): Promise<Read> {
+    let fh: fs.FileHandle;
+    try {
+      fh = await fs.open(path.join(this.o.dir, name), constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') return { ok: false, reason: 'a symbolic link (not followed)' };
+      throw err;
+    }
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) return { ok: false, reason: 'not a regular file' };
+      if (st.size > MAX_ALERT_BYTES) return { ok: false, reason: `too large (${st.size} bytes; an alert is a few kB)` };
+      return { ok: true, text: await fh.readFile('utf8') };
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Moves a bad file to rejected/ with its reason beside it, and records it once (for the status counts). */
+  private async quarantine(name: string, reason: string, res: DrainResult): Promise<void> {
+    await this.o.engine.recordMalformed(name, reason);
+    const reasonName = `${name.length > MAX_REASON_NAME ? name.slice(0, MAX_REASON_NAME) : name}.reason.txt`;
+    await fs.writeFile(path.join(this.rejectedDir, reasonName), `${name}\n${reason}\n`);
+    await moveInto(path.join(this.o.dir, name), this.rejectedDir);
+    res.quarantined++;
+    res.outcomes.push({ file: name, status: 'malformed', reason });
+    this.o.log.warn({ file: name }, `paper: alert file rejected: ${reason}`);
+  }
+}
+
+/** Alert files are `*.json`; the writer's temporary files and hidden files are not (yet) alerts. */
+export function isAlertName(name: string): boolean {
+  return name.endsWith('.json') && !name.startsWith('.') && !isTempAlertFile(name) && name === path.basename(name);
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Renames a file into a directory; a file already gone (moved before a crash) is fine. */
+async function moveInto(file: string, dir: string): Promise<void> {
+  try {
+    await fs.rename(file, path.join(dir, path.basename(file)));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}

@@ -1,0 +1,319 @@
+/**
+ * The paper trading engine (SPEC §11): each alert goes through the risk orchestrator and the shared execution
+ * simulator, and everything it caused — the alert's id and outcome, fills, closed trades, positions and the book's
+ * state — is written in ONE database transaction. An id already recorded is never applied again, so a crash at any
+ * point leaves either all of an alert's effects or none, and a restart simply continues.
+ *
+ * Prices: the latest tick given to `onPrice` or the latest stored candle, whichever is newer (prices.ts); an alert
+ * for a symbol with neither is refused with that reason. Stops and targets are watched on every tick (`onPrice`)
+ * and against every newly stored candle (`onCandle`). Fills follow the backtest's rules (src/execution): an alert
+ * fills at the latest price as a bar's order fills at the next open, with the same slippage and fees.
+ */
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../core/clock.js';
+import { InputError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { isoTime, parseDuration, type Timeframe } from '../core/time.js';
+import { type Candle, type Signal, strengthFromConfidence } from '../core/types.js';
+import { backtestRiskGate } from '../backtest/risk-gate.js';
+import type { RiskGate } from '../backtest/engine.js';
+import { costModel, type CostModel, OrderKind } from '../execution/index.js';
+import type { PaperAlertStatus } from '../storage/repos/paper.js';
+import { Mutex } from '../storage/mutex.js';
+import type { Store } from '../storage/store.js';
+import { type BookChanges, PaperBook } from './book.js';
+import type { PaperIntent } from './intent.js';
+import { PriceBook } from './prices.js';
+
+export interface AlertOutcome {
+  /** duplicate: the id was already consumed; nothing was written. */
+  status: PaperAlertStatus | 'duplicate';
+  reason: string | null;
+  changes: BookChanges | null;
+}
+
+export interface PaperEngineOptions {
+  store: Store;
+  config: Config;
+  clock: Clock;
+  log: Logger;
+}
+
+export function paperCosts(config: Config): CostModel {
+  return costModel({ feeBps: config.backtest.feeBps, slippageBps: config.backtest.slippageBps, impact: config.backtest.impact });
+}
+
+export class PaperEngine {
+  readonly prices: PriceBook;
+  private readonly lock = new Mutex();
+  private readonly gates = new Map<string, RiskGate>();
+  private readonly maxAge: number;
+  /** Per symbol: candles opening before this were already checked against the brackets. */
+  private readonly candleCursor = new Map<string, number>();
+
+  private constructor(
+    private readonly o: PaperEngineOptions,
+    private book: PaperBook,
+  ) {
+    this.prices = new PriceBook(o.config.paper.timeframe as Timeframe);
+    this.maxAge = parseDuration(o.config.paper.maxAge, 'paper.maxAge');
+  }
+
+  /** Opens the engine on the stored book (or a new account with config.paper.cash) and relearns closed trades. */
+  static async open(o: PaperEngineOptions): Promise<PaperEngine> {
+    const book = await loadBook(o.store, o.config, o.clock.now());
+    const engine = new PaperEngine(o, book);
+    for (const t of await o.store.paper.trades()) engine.gateFor(t.strategy ?? 'unknown').tradeClosed?.(toTradeRecord(t));
+    return engine;
+  }
+
+  get symbols(): readonly string[] {
+    return this.book.sim.symbols;
+  }
+
+  /** The book as it stands in memory (read-only use: status, tests). */
+  get current(): PaperBook {
+    return this.book;
+  }
+
+  private gateFor(strategy: string): RiskGate {
+    let g = this.gates.get(strategy);
+    if (!g) {
+      g = backtestRiskGate(strategy, this.o.config.risk, this.prices.windows, this.prices.timeframe);
+      this.gates.set(strategy, g);
+    }
+    return g;
+  }
+
+  /** Applies one alert exactly once; see the file comment. Never throws for what the alert says, only for I/O. */
+  applyAlert(intent: PaperIntent, file: string | null = null): Promise<AlertOutcome> {
+    return this.lock.run(() => this.guarded(() => this.apply(intent, file)));
+  }
+
+  /** Records a file that is not a usable alert, once per name, so status can count it. */
+  recordMalformed(file: string, reason: string): Promise<boolean> {
+    const now = this.o.clock.now();
+    return this.lock.run(() =>
+      this.o.store.paper.recordAlert({ alertId: `file:${file}`.slice(0, 250), status: 'malformed', reason, file, appliedAt: now, alertTs: null, symbol: null, signalType: null }),
+    );
+  }
+
+  /** A new price for a symbol (the real-time stream calls this): marks it and fires a touched stop or target. */
+  onPrice(symbol: string, price: number, ts: number): Promise<BookChanges | null> {
+    if (!(price > 0) || !Number.isFinite(price)) throw new InputError('E_PAPER_PRICE', `price ${price} for ${symbol} is not a positive number`);
+    return this.lock.run(() =>
+      this.guarded(async () => {
+        this.prices.tick(symbol, price, ts);
+        const k = this.book.sim.indexOf(symbol);
+        if (k < 0) return null;
+        if (this.book.sim.side[k] === 0) {
+          this.book.sim.markClose(k, price);
+          return null;
+        }
+        const changes = this.book.change(ts, null, null, (sim) => {
+          sim.markOpen(k, price);
+          sim.checkBrackets(k, ts, price, price, price, Number.NaN);
+          sim.markClose(k, price);
+        });
+        return this.persistIfFilled(changes);
+      }),
+    );
+  }
+
+  /**
+   * A newly stored candle of a symbol: stops and targets are checked over its range (the backtest's bar rules), for
+   * candles that opened at or after the position's entry; the mark moves to its close unless a newer tick exists.
+   */
+  onCandle(symbol: string, c: Candle): Promise<BookChanges | null> {
+    return this.lock.run(() =>
+      this.guarded(async () => {
+        this.prices.invalidate(symbol);
+        const k = this.book.sim.indexOf(symbol);
+        const sim = this.book.sim;
+        if (k < 0 || sim.side[k] === 0 || c.ts < sim.entryTs[k]) return null;
+        const changes = this.book.change(c.ts, null, null, (s) => {
+          s.markOpen(k, c.open);
+          s.checkBrackets(k, c.ts, c.open, c.high, c.low, c.volume);
+          s.markClose(k, c.close);
+        });
+        return this.persistIfFilled(changes);
+      }),
+    );
+  }
+
+  /** Checks every held symbol's brackets against the candles stored since the last check. */
+  async checkStoredCandles(): Promise<number> {
+    let checked = 0;
+    const sim = this.book.sim;
+    const now = this.o.clock.now();
+    for (let k = 0; k < sim.symbols.length; k++) {
+      if (sim.side[k] === 0) continue;
+      const symbol = sim.symbols[k];
+      const from = Math.max(sim.entryTs[k], this.candleCursor.get(symbol) ?? sim.entryTs[k]);
+      const cols = await this.o.store.candles.read({ symbol, timeframe: this.prices.timeframe, from, to: now - this.prices.barMs });
+      for (let i = 0; i < cols.length; i++) {
+        await this.onCandle(symbol, { ts: cols.ts[i], open: cols.open[i], high: cols.high[i], low: cols.low[i], close: cols.close[i], volume: cols.volume[i] });
+        this.candleCursor.set(symbol, cols.ts[i] + 1);
+        checked++;
+      }
+    }
+    return checked;
+  }
+
+  /** Marks held positions to their latest prices and records an equity point. */
+  snapshotEquity(ts = this.o.clock.now()): Promise<{ ts: number; equity: number; cash: number }> {
+    return this.lock.run(async () => {
+      await this.markHeld(this.o.store);
+      const sim = this.book.sim;
+      const point = { ts, equity: sim.equity(), cash: sim.cash, inMarket: sim.inMarket() };
+      await this.o.store.paper.addEquity(point);
+      return point;
+    });
+  }
+
+  /** Runs fn; if it throws, the in-memory book goes back to the last committed state (the database never saw it). */
+  private async guarded<T>(fn: () => Promise<T>): Promise<T> {
+    const saved = JSON.stringify(this.book.state());
+    try {
+      return await fn();
+    } catch (err) {
+      this.book = PaperBook.restore(saved, this.book.sim.symbols, this.book.sim.costs);
+      throw err;
+    }
+  }
+
+  private async persistIfFilled(changes: BookChanges): Promise<BookChanges | null> {
+    for (const n of changes.notes) this.o.log.warn({ symbol: n.symbol, kind: n.kind }, `paper: ${n.reason}`);
+    if (changes.fills.length === 0) return null;
+    await this.o.store.transaction((tx) => this.persist(tx, changes));
+    for (const f of changes.fills) this.o.log.info({ symbol: f.symbol, side: f.side, price: f.price, quantity: f.quantity, reason: f.reason }, 'paper fill');
+    return changes;
+  }
+
+  private async persist(tx: Store, changes: BookChanges): Promise<void> {
+    const sim = this.book.sim;
+    await tx.paper.saveAccount({
+      cash: sim.cash,
+      initialCash: sim.initialCash,
+      realizedPnl: sim.realizedPnl,
+      fees: sim.fees,
+      state: JSON.stringify(this.book.state()),
+      updatedAt: this.book.lastChange,
+    });
+    await tx.paper.replacePositions(this.book.positions());
+    await tx.paper.addTrades(changes.trades);
+    await tx.paper.addFills(changes.fills);
+    for (const t of changes.trades) this.gateFor(t.strategy ?? 'unknown').tradeClosed?.(toTradeRecord(t));
+  }
+
+  /** Marks every held symbol at its latest price (so equity and risk see today's book). */
+  private async markHeld(store: Store): Promise<void> {
+    const sim = this.book.sim;
+    for (let k = 0; k < sim.symbols.length; k++) {
+      if (sim.side[k] === 0) continue;
+      const q = await this.prices.quote(store, sim.symbols[k]);
+      if (q) sim.markClose(k, q.price);
+    }
+  }
+
+  private async apply(intent: PaperIntent, file: string | null): Promise<AlertOutcome> {
+    const { store, config, clock, log } = this.o;
+    const now = clock.now();
+    const outcome = await store.transaction(async (tx): Promise<AlertOutcome> => {
+      const seen = await tx.paper.alert(intent.id);
+      if (seen) {
+        return { status: 'duplicate', reason: `alert ${intent.id} was already consumed (${seen.status} at ${isoTime(seen.appliedAt)})`, changes: null };
+      }
+      const record = async (status: PaperAlertStatus, reason: string | null): Promise<void> => {
+        await tx.paper.recordAlert({ alertId: intent.id, status, reason, file, appliedAt: now, alertTs: intent.ts, symbol: intent.symbol, signalType: intent.side });
+      };
+      const refuse = async (status: PaperAlertStatus, reason: string): Promise<AlertOutcome> => {
+        await record(status, reason);
+        return { status, reason, changes: null };
+      };
+
+      const age = now - intent.ts;
+      if (age > this.maxAge) return refuse('skipped', `alert is ${Math.round(age / 1000)} s old, older than the maximum age of ${Math.round(this.maxAge / 1000)} s`);
+      if (-age > this.maxAge) return refuse('skipped', `alert timestamp ${isoTime(intent.ts)} is ahead of the engine clock ${isoTime(now)}`);
+      if (intent.confidence < config.paper.minConfidence) {
+        return refuse('skipped', `confidence ${intent.confidence} is below the minimum ${config.paper.minConfidence}`);
+      }
+      if (!config.assets.includes(intent.symbol)) return refuse('skipped', `${intent.symbol} is not an enabled asset`);
+      const sim = this.book.sim;
+      const k = sim.indexOf(intent.symbol);
+      if (k < 0) return refuse('skipped', `${intent.symbol} is not in the paper book`);
+      const held = sim.side[k];
+      if (intent.side === 'CLOSE' && held === 0) return refuse('skipped', `CLOSE ${intent.symbol} while flat`);
+      if ((intent.side === 'LONG' && held > 0) || (intent.side === 'SHORT' && held < 0)) {
+        return refuse('skipped', `already ${intent.side} ${intent.symbol}`);
+      }
+
+      const quote = await this.prices.quote(tx, intent.symbol);
+      if (!quote) return refuse('rejected', `no price for ${intent.symbol}: no stored candle and no tick`);
+      await this.markHeld(tx);
+      sim.markClose(k, quote.price);
+
+      let kind: OrderKind = OrderKind.Close;
+      let size = 0;
+      let stop: number | null = null;
+      let target: number | null = null;
+      if (intent.side !== 'CLOSE') {
+        kind = intent.side === 'LONG' ? OrderKind.Long : OrderKind.Short;
+        const decision = await this.decide(tx, intent, quote.price, now);
+        if (!decision.approved) return refuse('rejected', `risk: ${decision.reasons.join('; ')}`);
+        size = decision.size;
+        stop = decision.stopLoss;
+        target = decision.takeProfit;
+      }
+      const changes = this.book.change(now, intent.id, intent.strategy, (s) => s.executeNow(k, kind, size, stop, target, now, quote.price, quote.volume));
+      const refused = changes.notes.find((n) => n.kind === 'rejected');
+      if (changes.fills.length === 0) return refuse('rejected', `execution: ${refused?.reason ?? 'no fill'}`);
+      await this.persist(tx, changes);
+      await record('applied', changes.notes.length > 0 ? changes.notes.map((n) => n.reason).join('; ') : null);
+      return { status: 'applied', reason: null, changes };
+    });
+    const fields = { alert: intent.id, symbol: intent.symbol, side: intent.side, file };
+    if (outcome.status === 'applied') log.info({ ...fields, fills: outcome.changes?.fills.length }, 'paper: alert applied');
+    else log.warn({ ...fields, status: outcome.status }, `paper: alert ${outcome.status}: ${outcome.reason}`);
+    return outcome;
+  }
+
+  /** The risk orchestrator's decision, on the candles closed by now (never a later one), as the backtester asks it. */
+  private async decide(tx: Store, intent: PaperIntent, price: number, now: number) {
+    const sim = this.book.sim;
+    const window = await this.prices.window(tx, intent.symbol, now);
+    for (let j = 0; j < sim.symbols.length; j++) if (sim.side[j] !== 0) await this.prices.window(tx, sim.symbols[j], now);
+    const signal: Signal = {
+      ts: intent.ts,
+      strategy: intent.strategy,
+      symbol: intent.symbol,
+      side: intent.side,
+      confidence: intent.confidence,
+      strength: strengthFromConfidence(intent.confidence),
+      price,
+      size: intent.size,
+      stopLoss: intent.stopLoss,
+      takeProfit: intent.takeProfit,
+    };
+    const market = { candles: window, index: window.length - 1, baseMs: this.prices.barMs };
+    return this.gateFor(intent.strategy).decide(signal, this.book.snapshot(now), market);
+  }
+}
+
+/** The stored book, or a new account (stored at once, with its opening equity point). */
+async function loadBook(store: Store, config: Config, now: number): Promise<PaperBook> {
+  const costs = paperCosts(config);
+  const account = await store.paper.account();
+  if (account?.state) return PaperBook.restore(account.state, config.assets, costs);
+  const book = PaperBook.create(config.assets, config.paper.cash, costs, now);
+  const cash = config.paper.cash;
+  await store.transaction(async (tx) => {
+    await tx.paper.saveAccount({ cash, initialCash: cash, realizedPnl: 0, fees: 0, state: JSON.stringify(book.state()), updatedAt: now });
+    await tx.paper.addEquity({ ts: now, equity: cash, cash, inMarket: false });
+  });
+  return book;
+}
+
+function toTradeRecord(t: { symbol: string; side: 'LONG' | 'SHORT'; entryTs: number; entryPrice: number; exitTs: number; exitPrice: number; quantity: number; pnl: number; fees: number; exitReason: string }) {
+  return { ...t, exitReason: t.exitReason as 'signal' };
+}

@@ -1,0 +1,75 @@
+/**
+ * Where the paper trader's prices come from: the latest tick it was given (`onPrice`, the real-time stream) or the
+ * latest stored candle's close, whichever is newer. There is no fallback price: a symbol with neither has no price,
+ * and whatever needed it is refused with that reason (the original priced unknown assets at a $100 mock).
+ *
+ * It also keeps, per symbol, the recent candles of the paper timeframe that the risk orchestrator measures the
+ * market on (ATR, volatility, volume, correlations), the same way the backtester's risk gate does.
+ */
+import { DAY_MS, type Timeframe, timeframeMs } from '../core/time.js';
+import type { CandleColumns } from '../core/types.js';
+import type { Store } from '../storage/store.js';
+
+export interface Quote {
+  price: number;
+  /** When the price was observed: the tick's time, or the candle's close time. */
+  ts: number;
+  /** The candle's volume (NaN for a tick): the slippage impact term uses it. */
+  volume: number;
+  source: 'tick' | 'candle';
+}
+
+/** Days of candles the risk measures look back over (the longest window of marketStateAt and the correlations). */
+const WINDOW_DAYS = 31;
+
+export class PriceBook {
+  private readonly ticks = new Map<string, { price: number; ts: number }>();
+  /** Recent candles per symbol, shared with the risk gate (it reads held symbols' series for correlations). */
+  readonly windows = new Map<string, CandleColumns>();
+  private readonly validUntil = new Map<string, number>();
+  readonly timeframe: Timeframe;
+  readonly barMs: number;
+
+  constructor(timeframe: Timeframe) {
+    this.timeframe = timeframe;
+    this.barMs = timeframeMs(timeframe);
+  }
+
+  /** Records a tick; a tick older than the one held is ignored. */
+  tick(symbol: string, price: number, ts: number): void {
+    const held = this.ticks.get(symbol);
+    if (!held || ts >= held.ts) this.ticks.set(symbol, { price, ts });
+  }
+
+  /** The freshest usable price of a symbol, or undefined when there is none. */
+  async quote(store: Store, symbol: string): Promise<Quote | undefined> {
+    const tick = this.ticks.get(symbol);
+    const candle = await store.candles.latest(symbol);
+    let fromCandle: Quote | undefined;
+    if (candle && candle.close > 0 && Number.isFinite(candle.close)) {
+      fromCandle = { price: candle.close, ts: candle.ts + timeframeMs(candle.timeframe), volume: candle.volume, source: 'candle' };
+    }
+    if (tick && (!fromCandle || tick.ts >= fromCandle.ts)) return { price: tick.price, ts: tick.ts, volume: Number.NaN, source: 'tick' };
+    return fromCandle;
+  }
+
+  /**
+   * The recent candles of a symbol that had closed by `now` (never a later one), cached until the next bar could
+   * have closed or `invalidate` is called.
+   */
+  async window(store: Store, symbol: string, now: number): Promise<CandleColumns> {
+    const held = this.windows.get(symbol);
+    const until = this.validUntil.get(symbol);
+    if (held && until !== undefined && now >= until - this.barMs && now < until) return held;
+    const w = await store.candles.read({ symbol, timeframe: this.timeframe, to: now - this.barMs, limit: Math.ceil((WINDOW_DAYS * DAY_MS) / this.barMs) + 1 });
+    this.windows.set(symbol, w);
+    this.validUntil.set(symbol, Math.floor(now / this.barMs) * this.barMs + this.barMs);
+    return w;
+  }
+
+  /** Forgets a symbol's cached candles (new ones were stored). */
+  invalidate(symbol?: string): void {
+    if (symbol === undefined) this.validUntil.clear();
+    else this.validUntil.delete(symbol);
+  }
+}
