@@ -19,6 +19,10 @@
     return `${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
   };
   const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  // USDT pairs show as their base asset (BTC), other quotes in full; the cell's title keeps the full symbol.
+  const base = (symbol) => (symbol.endsWith('/USDT') ? symbol.slice(0, -5) : symbol);
+  const symbolCell = (r) => `<span title="${esc(r.symbol)}">${esc(base(r.symbol))}</span>`;
+  const ALERT_TYPE = { trading_signal: 'signal', volatility_spike: 'vol. spike' };
   const signClass = (x) => (x > 0 ? 'pos' : x < 0 ? 'neg' : '');
 
   async function api(path) {
@@ -48,6 +52,7 @@
     rightPriceScale: { borderColor: '#222b3d' },
     timeScale: { borderColor: '#222b3d', timeVisible: true, secondsVisible: false },
     crosshair: { mode: LC.CrosshairMode.Normal },
+    localization: { priceFormatter: (x) => x.toLocaleString('en-US', { maximumFractionDigits: x >= 1000 ? 0 : x >= 1 ? 2 : 5 }) },
   });
 
   function ensureCharts() {
@@ -59,7 +64,7 @@
       state.markers = LC.createSeriesMarkers(state.candles, []);
     }
     if (!state.equityChart) {
-      state.equityChart = LC.createChart($('equity-chart'), { ...chartOptions(120), rightPriceScale: { borderColor: '#222b3d', scaleMargins: { top: 0.15, bottom: 0.05 } } });
+      state.equityChart = LC.createChart($('equity-chart'), { ...chartOptions(150), layout: { ...chartOptions(150).layout, attributionLogo: false }, rightPriceScale: { borderColor: '#222b3d', scaleMargins: { top: 0.15, bottom: 0.05 } } });
       state.equity = state.equityChart.addSeries(LC.AreaSeries, {
         lineColor: '#6aa6ff', topColor: 'rgba(106,166,255,0.35)', bottomColor: 'rgba(106,166,255,0.02)', lineWidth: 2, priceLineVisible: false,
       });
@@ -70,12 +75,14 @@
     ['database', 'Database'], ['scheduler', 'Scheduler'], ['binance', 'Binance'], ['coingecko', 'CoinGecko'], ['fred', 'FRED'], ['paper', 'Paper trader'], ['notifiers', 'Notifiers'],
   ];
 
+  const STATUS_LABEL = { not_configured: 'off' };
+
   function renderHealth(h) {
     const c = h.components;
     const parts = { database: c.database, scheduler: c.scheduler, ...c.sources, paper: c.paper, notifiers: c.notifiers };
     $('health').innerHTML = HEALTH_NAMES.map(([key, label]) => {
       const p = parts[key] || { status: 'unknown', reason: '' };
-      return `<div class="hcard s-${esc(p.status)}" data-component="${key}" title="${esc(p.reason)}"><div class="name">${label}<span class="status">${esc(p.status.replace('_', ' '))}</span></div><div class="reason">${esc(p.reason)}</div></div>`;
+      return `<div class="hcard s-${esc(p.status)}" data-component="${key}" title="${esc(p.reason)}"><div class="name">${label}<span class="status">${esc(STATUS_LABEL[p.status] || p.status)}</span></div><div class="reason">${esc(p.reason)}</div></div>`;
     }).join('');
     const overall = $('overall');
     overall.className = `pill pill-${h.status}`;
@@ -105,6 +112,7 @@
   async function renderMarket() {
     const empty = !state.symbol;
     $('price-empty').hidden = !empty;
+    $('price-chart').style.visibility = empty ? 'hidden' : 'visible';
     if (empty) {
       state.candles.setData([]);
       state.markers.setMarkers([]);
@@ -112,7 +120,9 @@
       return;
     }
     const q = `symbol=${encodeURIComponent(state.symbol)}&timeframe=${state.timeframe}`;
-    const candles = await api(`/api/v1/candles?${q}&limit=300&order=asc`);
+    // The latest 300 bars: newest first from the API, drawn oldest first.
+    const candles = await api(`/api/v1/candles?${q}&limit=300`);
+    candles.items.reverse();
     const bars = candles.items.map((k) => ({ time: k.ts / 1000, open: k.open, high: k.high, low: k.low, close: k.close }));
     state.candles.setData(bars);
     const markers = [];
@@ -131,7 +141,7 @@
           position: long ? 'belowBar' : 'aboveBar',
           color: long ? '#22c55e' : s.side === 'SHORT' ? '#ef4444' : '#8b95a7',
           shape: long ? 'arrowUp' : s.side === 'SHORT' ? 'arrowDown' : 'circle',
-          text: s.side === 'CLOSE' ? 'close' : s.strategy,
+          text: s.side.toLowerCase(),
         });
       }
       markers.sort((a, b) => a.time - b.time);
@@ -153,6 +163,7 @@
     const curve = p.equity_curve.map((e) => ({ time: e.ts / 1000, value: e.equity }));
     state.equity.setData(curve);
     $('equity-empty').hidden = curve.length > 0;
+    $('equity-chart').style.visibility = curve.length ? 'visible' : 'hidden';
     table($('positions'), [
       { label: 'Symbol', value: (r) => r.symbol },
       { label: 'Side', html: (r) => `<span class="side side-${esc(r.side)}">${esc(r.side)}</span>` },
@@ -163,16 +174,16 @@
     ], positions.items, 'No open positions.');
   }
 
-  const confidence = (c) => `<span class="bar"><span style="width:${Math.round(c * 100)}%"></span></span>${Math.round(c * 100)}%`;
+  const confidence = (c) => `${Math.round(c * 100)}%`;
 
   function renderSignals(s) {
     $('signals-meta').textContent = `${s.total} stored`;
     table($('signals'), [
       { label: 'Time (UTC)', value: (r) => when(r.ts) },
-      { label: 'Symbol', value: (r) => r.symbol },
+      { label: 'Asset', html: symbolCell },
       { label: 'Strategy', value: (r) => r.strategy },
       { label: 'Side', html: (r) => `<span class="side side-${esc(r.side)}">${esc(r.side)}</span>` },
-      { label: 'Conf.', html: (r) => confidence(r.confidence) },
+      { label: 'Conf.', num: true, value: (r) => confidence(r.confidence) },
       { label: 'Price', num: true, value: (r) => price(r.price) },
     ], s.items, 'No signals yet. Run <code>mts signals</code> or <code>mts run</code>.');
   }
@@ -181,10 +192,10 @@
     $('alerts-meta').textContent = `${a.total} stored`;
     table($('alerts'), [
       { label: 'Time (UTC)', value: (r) => when(r.ts) },
-      { label: 'Symbol', value: (r) => r.symbol },
-      { label: 'Type', value: (r) => r.alert_type.replace('_', ' ') },
+      { label: 'Asset', html: symbolCell },
+      { label: 'Type', value: (r) => ALERT_TYPE[r.alert_type] || r.alert_type },
       { label: 'Side', html: (r) => `<span class="side side-${esc(r.signal_type)}">${esc(r.signal_type)}</span>` },
-      { label: 'Conf.', html: (r) => confidence(r.confidence) },
+      { label: 'Conf.', num: true, value: (r) => confidence(r.confidence) },
     ], a.items, 'No alerts yet. Alerts appear when aggregated signals pass the confidence bar.');
   }
 
