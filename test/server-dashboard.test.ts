@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The dashboard in a real headless Chromium against a server holding demo-like data: it draws, its numbers are the
  * API's, nothing leaves 127.0.0.1, no console errors. Runs when /usr/bin/chromium is installed.
