@@ -1,6 +1,6 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /**
+ * In-page functions run in Chromium; they reach the DOM through `globalThis` so the project keeps Node-only types.
+ *
  * The dashboard in a real headless Chromium against a server holding demo-like data: it draws, its numbers are the
  * API's, nothing leaves 127.0.0.1, no console errors. Runs when /usr/bin/chromium is installed.
  */
@@ -74,9 +74,9 @@ if (!haveChromium) {
             let painted = 0;
             let up = 0;
             let down = 0;
-            for (const c of document.querySelectorAll<HTMLCanvasElement>(`${sel} canvas`)) {
+            for (const c of (globalThis as any).document.querySelectorAll(`${sel} canvas`)) {
               if (c.width === 0 || c.height === 0) continue;
-              const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
+              const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
               for (let i = 0; i < d.length; i += 4) {
                 if (d[i + 3] === 0) continue;
                 painted++;
@@ -104,17 +104,17 @@ if (!haveChromium) {
       expect(await page.textContent('#pf-cash')).toBe(money.format(portfolio.cash));
       expect(await page.textContent('#pf-return')).toBe(`${portfolio.total_return >= 0 ? '+' : ''}${(portfolio.total_return * 100).toFixed(2)}%`);
       const signals = await api('/api/v1/signals?limit=25');
-      const rows = await page.$$eval('#signals tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())));
+      const rows = await page.$$eval('#signals tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td: any) => String(td.textContent).trim())));
       expect(rows).toHaveLength(signals.items.length);
       expect(rows[0].slice(1, 4)).toEqual([signals.items[0].symbol.replace('/USDT', ''), signals.items[0].strategy, signals.items[0].side]);
       expect(await page.textContent('#signals-meta')).toBe(`${signals.total} stored`);
       const backtests = await api('/api/v1/backtests?limit=10');
-      const btRows = await page.$$eval('#backtests tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim())));
+      const btRows = await page.$$eval('#backtests tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td: any) => String(td.textContent).trim())));
       expect(btRows.map((r) => r[0])).toEqual(backtests.items.map((b: { strategy: string }) => b.strategy));
       expect(btRows[0][3]).toBe(backtests.items[0].metrics.sharpe.toFixed(2));
       expect(btRows[0][5]).toBe(String(backtests.items[0].metrics.trades));
       const health = await api('/health');
-      const cards = await page.$$eval('.hcard', (els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.component, e.className.replace(/.*s-/, '')])));
+      const cards = await page.$$eval('.hcard', (els) => Object.fromEntries(els.map((e: any) => [e.dataset.component, String(e.className).replace(/.*s-/, '')])));
       expect(cards).toEqual({
         database: health.components.database.status,
         scheduler: health.components.scheduler.status,
@@ -131,11 +131,11 @@ if (!haveChromium) {
 
       // Switching symbol redraws the chart for ETH.
       await page.click('#symbols [data-symbol="ETH/USDT"]');
-      await page.waitForFunction(() => document.querySelector('#market-meta')?.textContent?.startsWith('ETH/USDT'));
+      await page.waitForFunction(() => (globalThis as any).document.querySelector('#market-meta')?.textContent?.startsWith('ETH/USDT'));
 
       const shot = path.join(process.env.MTS_SCREENSHOT_DIR ?? tempDir(), 'dashboard-1280x800.png');
       await page.click('#symbols [data-symbol="BTC/USDT"]');
-      await page.waitForFunction(() => document.querySelector('#market-meta')?.textContent?.startsWith('BTC/USDT'));
+      await page.waitForFunction(() => (globalThis as any).document.querySelector('#market-meta')?.textContent?.startsWith('BTC/USDT'));
       const png = await page.screenshot({ path: shot });
       writeFileSync(shot, png);
       expect(png.subarray(1, 4).toString()).toBe('PNG');
