@@ -5,7 +5,7 @@
 import { type Config, scrub, secretValues } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import { isoTime, parseDuration } from '../core/time.js';
-import type { DashboardRepo } from '../storage/repos/dashboard.js';
+import type { DashboardRepo, SourceActivity } from '../storage/repos/dashboard.js';
 import type { Store } from '../storage/store.js';
 import { dataFreshness, humanAge, type ItemFreshness } from './freshness.js';
 import { type HealthProvider, SOURCE_NAMES, type SourceFacts, type SourceName } from './providers.js';
@@ -86,10 +86,13 @@ export class HealthChecker {
       freshnessError = this.clean(err instanceof Error ? err.message : String(err)) ?? undefined;
     }
     const providerSources = this.o.providers?.sources ? await Promise.resolve(this.o.providers.sources()).catch(() => undefined) : undefined;
+    // Storage-derived call history, read once for the three sources (only needed for sources without a provider).
+    let activity: Promise<SourceActivity[]> | undefined;
+    const storedActivity = () => (activity ??= this.o.repo.sourceActivity());
     const scheduler = await this.guarded(() => this.scheduler(now));
     const sources = {} as Record<SourceName, ComponentHealth>;
     for (const name of SOURCE_NAMES) {
-      sources[name] = await this.guarded(() => this.source(name, now, providerSources?.[name], freshness, freshnessError));
+      sources[name] = await this.guarded(() => this.source(name, now, providerSources?.[name], storedActivity, freshness, freshnessError));
     }
     const paper = await this.guarded(() => this.paper(now));
     const notifiers = await this.guarded(() => this.notifiers());
@@ -149,10 +152,11 @@ export class HealthChecker {
     name: SourceName,
     now: number,
     facts: SourceFacts | undefined,
+    storedActivity: () => Promise<SourceActivity[]>,
     freshness: ItemFreshness[] | undefined,
     freshnessError: string | undefined,
   ): Promise<ComponentHealth> {
-    const activity = facts ? undefined : (await this.o.repo.sourceActivity()).find((a) => a.source === name);
+    const activity = facts ? undefined : (await storedActivity()).find((a) => a.source === name);
     const lastSuccess = facts ? (facts.lastSuccess ?? null) : (activity?.lastSuccess ?? null);
     const lastError = facts
       ? facts.lastError

@@ -104,16 +104,16 @@ export class DashboardRepo {
     if (q.from !== undefined) base = base.where('ts', '>=', q.from);
     if (q.to !== undefined) base = base.where('ts', '<=', q.to);
     const total = num((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-    const rows = await base
-      .select(['ts', 'open', 'high', 'low', 'close', 'volume'])
-      .orderBy('ts', q.order)
-      .limit(q.limit)
-      .offset(q.offset)
-      .execute();
-    return {
-      total,
-      items: rows.map((r) => ({ ts: num(r.ts), open: num(r.open), high: num(r.high), low: num(r.low), close: num(r.close), volume: num(r.volume) })),
-    };
+    if (q.offset >= total) return { total, items: [] };
+    // Find the page's time bounds through the (series_id, ts) index, then read it with the adapter's column path.
+    const edge = async (skip: number) =>
+      num((await base.select('ts').orderBy('ts', q.order).limit(1).offset(skip).executeTakeFirst())?.ts);
+    const first = await edge(q.offset);
+    const last = await edge(Math.min(q.offset + q.limit, total) - 1);
+    const cols = await this.backend.fast.readCandles([series[0].id], Math.min(first, last), Math.max(first, last));
+    const items = candlesFromColumns(cols);
+    if (q.order === 'desc') items.reverse();
+    return { total, items };
   }
 
   /** Macro observations, newest first, optionally of one series and a date range. */
