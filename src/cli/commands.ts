@@ -8,6 +8,7 @@ import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
 import { registerReport } from './report.js';
 import { registerSecurity } from './security.js';
+import { registerServe } from './serve.js';
 import { registerSignals } from './signals.js';
 import { registerStrategies } from './strategies.js';
 
@@ -24,4 +25,5 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerCollect,
   registerBackfill,
   registerDoctor,
+  registerServe,
 ];
