@@ -1,29 +1,26 @@
 import type { Command } from 'commander';
-import { registerBackfill } from './backfill.js';
-import { registerBacktest } from './backtest.js';
-import { registerCollect } from './collect.js';
-import { registerConfig } from './config.js';
-import { registerData } from './data.js';
-import { registerDemo } from './demo.js';
-import { registerDoctor } from './doctor.js';
-import { registerReport } from './report.js';
-import { registerSecurity } from './security.js';
-import { registerServe } from './serve.js';
-import { registerSignals } from './signals.js';
-import { registerStrategies } from './strategies.js';
 
-/** Every CLI command, one register function per file. */
-export const COMMANDS: ((program: Command) => void)[] = [
-  registerConfig,
-  registerData,
-  registerDemo,
-  registerSecurity,
-  registerSignals,
-  registerStrategies,
-  registerBacktest,
-  registerReport,
-  registerCollect,
-  registerBackfill,
-  registerDoctor,
-  registerServe,
+/** A command file: the top-level command names it defines and how to load its register function. */
+export interface CommandEntry {
+  names: readonly string[];
+  load: () => Promise<(program: Command) => void>;
+}
+
+/**
+ * Every CLI command, one file each. Files are loaded only when their command runs (or for --help), so a quick
+ * command never pays for the exchange library or the server.
+ */
+export const COMMANDS: CommandEntry[] = [
+  { names: ['config'], load: async () => (await import('./config.js')).registerConfig },
+  { names: ['import', 'export', 'gaps'], load: async () => (await import('./data.js')).registerData },
+  { names: ['demo'], load: async () => (await import('./demo.js')).registerDemo },
+  { names: ['keys', 'audit', 'backup', 'restore'], load: async () => (await import('./security.js')).registerSecurity },
+  { names: ['signals'], load: async () => (await import('./signals.js')).registerSignals },
+  { names: ['strategies'], load: async () => (await import('./strategies.js')).registerStrategies },
+  { names: ['backtest', 'optimize'], load: async () => (await import('./backtest.js')).registerBacktest },
+  { names: ['report'], load: async () => (await import('./report.js')).registerReport },
+  { names: ['collect'], load: async () => (await import('./collect.js')).registerCollect },
+  { names: ['backfill'], load: async () => (await import('./backfill.js')).registerBackfill },
+  { names: ['doctor'], load: async () => (await import('./doctor.js')).registerDoctor },
+  { names: ['serve'], load: async () => (await import('./serve.js')).registerServe },
 ];
