@@ -25,6 +25,7 @@ function mts(...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/mts.js'), '--db', db, '--data-dir', dir, '--log-level', 'error', ...args], {
     cwd: dir,
     encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, MTS_LOG_LEVEL: 'error' },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
