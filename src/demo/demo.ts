@@ -10,6 +10,7 @@ import type { Store } from '../storage/store.js';
 import { StrategyRegistry } from '../strategies/registry.js';
 import { type BacktestStageResult, runBacktestStage } from './backtest-stage.js';
 import { type MarketStageResult, runMarketStage } from './market-stage.js';
+import { demoReportHtml } from './report.js';
 import { runSignalsStage, type SignalsStageResult } from './signals-stage.js';
 
 export interface DemoOptions {
@@ -23,7 +24,7 @@ export interface DemoResult {
   synthetic: true;
   seed: number;
   stages: { market: MarketStageResult; signals: SignalsStageResult; backtests: BacktestStageResult };
-  files: { json: string };
+  files: { json: string; html: string };
 }
 
 export async function runDemo(config: Config, store: Store, log: Logger, opts: DemoOptions): Promise<DemoResult> {
@@ -49,15 +50,18 @@ export async function runDemo(config: Config, store: Store, log: Logger, opts: D
     onStrategy: (name) => progress('backtests', name),
   });
 
+  progress('report', 'JSON and HTML');
   const json = path.join(reportsDir, 'demo.json');
+  const html = path.join(reportsDir, 'demo.html');
   const result: DemoResult = {
     schema: 'mts.demo/v1',
     synthetic: true,
     seed: opts.seed,
     stages: { market: marketResult, signals: signals.result, backtests: backtests.result },
-    files: { json },
+    files: { json, html },
   };
   writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(html, demoReportHtml({ result, candles: market.candles, macro: market.macro, aggregated: signals.aggregated, documents: backtests.documents }));
   return result;
 }
 
@@ -79,6 +83,7 @@ export function formatDemoSummary(r: DemoResult): string {
     lines.push(`${b.strategy.padEnd(16)} ${String(b.trades).padStart(8)} ${pct(b.total_return).padStart(9)} ${num(b.sharpe).padStart(9)} ${pct(b.max_drawdown).padStart(9)}`);
   }
   lines.push('');
+  lines.push(`report: ${r.files.html}`);
   lines.push(`result: ${r.files.json}`);
   return lines.join('\n');
 }

@@ -17,6 +17,7 @@ export interface SignalsStageResult {
   aggregated: number;
   alerts: number;
   alerts_dir: string;
+  alert_min_confidence: number;
   failures: { strategy: string; error: string }[];
 }
 
@@ -80,7 +81,7 @@ export async function runSignalsStage(o: {
     };
   });
   return {
-    result: { from, to: o.end, per_strategy, aggregated: aggregated.length, alerts: alerts.length, alerts_dir: o.alertsDir, failures: gen.failures.map((f) => ({ strategy: f.strategy, error: f.error })) },
+    result: { from, to: o.end, per_strategy, aggregated: aggregated.length, alerts: alerts.length, alerts_dir: o.alertsDir, alert_min_confidence: o.config.aggregation.alertMinConfidence, failures: gen.failures.map((f) => ({ strategy: f.strategy, error: f.error })) },
     signals: gen.signals,
     aggregated,
   };
