@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { metrics } from '../../core/metrics.js';
 import { type Alert, describeIssues, alertSchema } from './schema.js';
 
 /** `signal` for trading_signal, `volatility` for volatility_spike. */
@@ -67,7 +66,6 @@ export async function writeAlert(alert: Alert, dir: string, opts: WriteAlertOpti
     throw err;
   }
   await syncDir(dir);
-  metrics.alerts.inc({ type: checked.data.alert_type });
   return finalPath;
 }
 
