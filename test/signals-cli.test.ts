@@ -25,6 +25,7 @@ function mts(...args: string[]) {
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/mts.js'), '--db', db, '--data-dir', dir, '--log-level', 'error', ...args], {
     cwd: dir,
     encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, MTS_LOG_LEVEL: 'error' },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -90,6 +91,13 @@ describe('mts signals with user strategy files', () => {
       const v = validateAlert(JSON.parse(readFileSync(path.join(alertsDir, f), 'utf8')));
       expect(v.ok && v.alert.strategy_name).toBe('aggregate');
     }
+  });
+});
+
+describe('the documentation', () => {
+  it('shows the example strategy exactly as the file the CLI runs', () => {
+    const doc = readFileSync(path.join(REPO_ROOT, 'docs/strategies.md'), 'utf8');
+    expect(doc).toContain(`\`\`\`ts\n${readFileSync(example, 'utf8')}\`\`\``);
   });
 });
 

@@ -3,6 +3,7 @@
  * in the alerts dir, each also recorded in the Store with its file name.
  */
 import type { Config } from '../config/schema.js';
+import { metrics } from '../core/metrics.js';
 import type { Store } from '../storage/store.js';
 import type { AggregatedSignal } from './aggregate.js';
 import { alertFromSignal, writeAlert } from './alerts/index.js';
@@ -51,6 +52,7 @@ export async function emitAlerts(
       },
       now,
     );
+    metrics.alerts.inc({ type: alert.alert_type });
     out.push({ id: alert.id, symbol: alert.symbol, side: alert.signal_type, confidence: alert.confidence, file });
   }
   return { alerts: out, errors };

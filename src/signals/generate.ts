@@ -8,6 +8,7 @@ import { DEFAULT_STRATEGY_WEIGHTS } from '../config/schema.js';
 import { DAY_MS, isoTime, TIMEFRAMES } from '../core/time.js';
 import type { Logger } from '../core/log.js';
 import type { CandleColumns, MacroObservation, Signal } from '../core/types.js';
+import { metrics } from '../core/metrics.js';
 import type { Store } from '../storage/store.js';
 import type { RegisteredStrategy, StrategyRegistry } from '../strategies/registry.js';
 import { StrategyRunner } from '../strategies/runner.js';
@@ -86,6 +87,7 @@ export async function generateSignals(opts: GenerateOptions): Promise<Generation
       const since = opts.since;
       const keep = since === undefined ? (s: Signal) => s.ts > at - barMs : (s: Signal) => s.ts >= since;
       const kept = runner.run({ to: at }).filter(keep);
+      for (const sig of kept) metrics.signals.inc({ strategy: name, side: sig.side });
       result.signals.push(...kept);
       result.ran.push({ strategy: name, origin, symbols: [...runner.symbols], signals: kept.length });
     } catch (err) {
