@@ -86,7 +86,10 @@ export async function generateSignals(opts: GenerateOptions): Promise<Generation
       const runner = new StrategyRunner(strategy, params, { candles, macro }, { symbols: decide, source: origin === 'builtin' ? undefined : origin });
       const since = opts.since;
       const keep = since === undefined ? (s: Signal) => s.ts > at - barMs : (s: Signal) => s.ts >= since;
-      const kept = runner.run({ to: at }).filter(keep);
+      // one signal per (strategy, symbol, bar): the key signals are stored under; the last one returned wins
+      const byKey = new Map<string, Signal>();
+      for (const sig of runner.run({ to: at })) if (keep(sig)) byKey.set(`${sig.symbol}|${sig.ts}`, sig);
+      const kept = [...byKey.values()];
       for (const sig of kept) metrics.signals.inc({ strategy: name, side: sig.side });
       result.signals.push(...kept);
       result.ran.push({ strategy: name, origin, symbols: [...runner.symbols], signals: kept.length });
