@@ -49,12 +49,18 @@ export function strategyWeight(config: Config, name: string): number {
   return config.strategies[name]?.weight ?? DEFAULT_STRATEGY_WEIGHTS[name] ?? 1;
 }
 
-/** Built-ins enabled in config (default: those with a non-zero default weight) plus every user strategy loaded. */
+/**
+ * Whether a strategy runs by default: `strategies.<name>.enabled` when set; else a built-in runs when its weight
+ * (configured or default) is above 0, and a user strategy that was loaded always runs.
+ */
+export function isEnabled(config: Config, entry: Pick<RegisteredStrategy, 'name' | 'origin'>): boolean {
+  const set = config.strategies[entry.name]?.enabled;
+  if (set !== undefined) return set;
+  return entry.origin !== 'builtin' || strategyWeight(config, entry.name) > 0;
+}
+
 export function enabledStrategies(registry: StrategyRegistry, config: Config): RegisteredStrategy[] {
-  return registry.list().filter((e) => {
-    if (e.origin !== 'builtin') return config.strategies[e.name]?.enabled !== false;
-    return config.strategies[e.name]?.enabled ?? (DEFAULT_STRATEGY_WEIGHTS[e.name] ?? 0) > 0;
-  });
+  return registry.list().filter((e) => isEnabled(config, e));
 }
 
 export async function generateSignals(opts: GenerateOptions): Promise<GenerationResult> {
