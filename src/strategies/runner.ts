@@ -57,6 +57,7 @@ interface ImpliedPosition {
 }
 
 const SIDES = new Set<SignalSide>(['LONG', 'SHORT', 'CLOSE']);
+const BAR_FIELDS = new Set(['ts', 'open', 'high', 'low', 'close', 'volume']);
 const TOLERANCE = 1e-9;
 
 function prefix(c: CandleColumns, n: number): CandleColumns {
@@ -169,6 +170,9 @@ export class StrategyRunner {
     for (const [key, arr] of Object.entries(full ?? {})) {
       if (!(arr instanceof Float64Array) || arr.length !== candles.length) {
         throw new InputError('E_STRATEGY_SERIES', `strategy ${this.label}: precomputed series "${key}" for ${symbol} must be a Float64Array of ${candles.length} values (one per bar)`);
+      }
+      if (BAR_FIELDS.has(key)) {
+        throw new InputError('E_STRATEGY_SERIES', `strategy ${this.label}: precomputed series "${key}" has the name of a bar field; bar.value("${key}") would be ambiguous, rename it`);
       }
       values.set(key, arr);
     }
