@@ -24,16 +24,16 @@ export default defineStrategy({
   precompute: ({ candles, params, timeframe }) => {
     const window = barsIn(params.lookbackDays, timeframe);
     return {
-      high: indicators.rollingMax(candles.high, window),
-      low: indicators.rollingMin(candles.low, window),
+      highest: indicators.rollingMax(candles.high, window),
+      lowest: indicators.rollingMin(candles.low, window),
       rsi: indicators.rsi(candles.close, params.rsiPeriod),
     };
   },
   // called at the close of every bar; reads only bars up to this one
   onBar: ({ bar, params, position }) => {
     const close = bar.close();
-    const priorHigh = bar.value('high', 1); // the window's high before this bar
-    const priorLow = bar.value('low', 1);
+    const priorHigh = bar.value('highest', 1); // the window's high before this bar
+    const priorLow = bar.value('lowest', 1);
     if (position() === null && close > priorHigh && bar.value('rsi') < params.rsiMax) {
       return {
         side: 'LONG',

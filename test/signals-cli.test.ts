@@ -94,6 +94,13 @@ describe('mts signals with user strategy files', () => {
   });
 });
 
+describe('the documentation', () => {
+  it('shows the example strategy exactly as the file the CLI runs', () => {
+    const doc = readFileSync(path.join(REPO_ROOT, 'docs/strategies.md'), 'utf8');
+    expect(doc).toContain(`\`\`\`ts\n${readFileSync(example, 'utf8')}\`\`\``);
+  });
+});
+
 describe('mts strategies', () => {
   it('lists the built-ins and a user file with parameters and defaults', () => {
     const r = mts('strategies', '--strategy', example, '--json');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { strategyWeight } from '../signals/generate.js';
+import { isEnabled, strategyWeight } from '../signals/generate.js';
 import { StrategyRegistry } from '../strategies/registry.js';
 import { action } from './run.js';
 
@@ -19,7 +19,7 @@ export function registerStrategies(program: Command): void {
         const rows = registry.list().map(({ name, strategy, origin }) => {
           const entry = ctx.config.strategies[name];
           const weight = strategyWeight(ctx.config, name);
-          const enabled = entry?.enabled ?? (origin === 'builtin' ? weight > 0 : true);
+          const enabled = isEnabled(ctx.config, { name, origin });
           return {
             name,
             origin,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.js';
-import { isStrategy } from './contract.js';
-import { defineStrategy } from './define.js';
+import { barsIn, isStrategy } from './contract.js';
+import { defineStrategy, withTimeframe } from './define.js';
 
 const demo = defineStrategy({
   name: 'demo',
@@ -48,5 +48,21 @@ describe('defineStrategy and resolveParams', () => {
     expect(() => defineStrategy({ ...base, name: 'x', onBar: 3 as never })).toThrow(/strategy x: onBar must be a function/);
     expect(() => defineStrategy({ ...base, name: 'x', timeframe: '2h' as never })).toThrow(/strategy x: unknown timeframe "2h"/);
     expect(() => defineStrategy({ ...base, name: 'x', warmupBars: () => -1 })).toThrow(/strategy x: warmupBars must return a whole number/);
+  });
+
+  it('moves a strategy to another timeframe, its windows in days becoming bars of it', () => {
+    const daily = defineStrategy({
+      name: 'daily_window',
+      description: '',
+      timeframe: '1d',
+      params: { lookbackDays: { default: 14, min: 1 } },
+      warmupBars: (p, tf) => barsIn(p.lookbackDays, tf),
+      onBar: () => null,
+    });
+    const hourly = withTimeframe(daily, '1h');
+    expect(hourly.timeframe).toBe('1h');
+    expect(hourly.warmupBars(hourly.resolveParams(), hourly.timeframe)).toBe(336);
+    expect(daily.warmupBars(daily.resolveParams(), daily.timeframe)).toBe(14);
+    expect(() => hourly.resolveParams({ lookbackDays: 0 })).toThrow(/strategy daily_window: parameter "lookbackDays" = 0 is below the minimum 1/);
   });
 });

@@ -55,6 +55,11 @@ describe('StrategyRunner', () => {
     expect(() => new StrategyRunner(cheat, {}, { candles: new Map([['A/USDT', bars(closes)]]), macro: new Map() })).toThrow(/strategy cheat: precomputed series "tomorrow" for A\/USDT looks ahead/);
   });
 
+  it('refuses a precomputed series named like a bar field, which bar.value() could not tell apart', () => {
+    const clash = defineStrategy({ name: 'clash', description: '', params: {}, warmupBars: () => 0, precompute: ({ candles }) => ({ high: candles.close.slice() }), onBar: () => null });
+    expect(() => new StrategyRunner(clash, {}, { candles: new Map([['A/USDT', bars(closes)]]), macro: new Map() })).toThrow(/strategy clash: precomputed series "high" has the name of a bar field/);
+  });
+
   it('fills signals from the bar: ts = close time, price = close, defaults for confidence, strength and size', () => {
     const always = defineStrategy({ name: 'always', description: '', params: {}, warmupBars: () => 2, onBar: () => ({ side: 'LONG' }) });
     const r = new StrategyRunner(always, {}, { candles: new Map([['A/USDT', bars(closes)]]), macro: new Map() });

@@ -58,8 +58,8 @@ export const vixCorrelation = defineStrategy({
       vixRoc: pctChange(vix, bars(p.spikeChangeDays)),
       vixPercentile: percentileRank(vix, bars(p.lookbackDays)),
       rsi: rsi(candles.close, bars(p.rsiDays)),
-      high: rollingMax(candles.close, bars(p.moveDays)),
-      low: rollingMin(candles.close, bars(p.moveDays)),
+      moveHigh: rollingMax(candles.close, bars(p.moveDays)),
+      moveLow: rollingMin(candles.close, bars(p.moveDays)),
       vol14: rollingStd(ret, bars(14), 1),
     };
     for (const wk of WINDOW_KEYS) {
@@ -111,10 +111,10 @@ export const vixCorrelation = defineStrategy({
     const price = bar.close();
     const r = bar.value('rsi');
     if (side === 'LONG') {
-      const dd = (bar.value('high') - price) / bar.value('high');
+      const dd = (bar.value('moveHigh') - price) / bar.value('moveHigh');
       if (!(vix >= p.vixMinLong && r <= p.rsiMaxLong && dd >= p.minDrawdownLong)) return null;
     } else {
-      const rise = (price - bar.value('low')) / bar.value('low');
+      const rise = (price - bar.value('moveLow')) / bar.value('moveLow');
       if (!(vix >= p.vixMinShort && r >= p.rsiMinShort && rise >= p.minRiseShort)) return null;
     }
     const calm = clamp(25 / Math.max(vix, 10), 0.6, 1);
