@@ -78,7 +78,7 @@ function bareDecision(k: number, sectorIds: Int32Array, corr: Float64Array, sign
     const p = positions[i];
     const value = p.quantity * p.marketPrice;
     const dist = p.side === 'LONG' ? (p.marketPrice - (p.stopLoss as number)) / p.marketPrice : ((p.stopLoss as number) - p.marketPrice) / p.marketPrice;
-    heat += value * (dist > 0 ? dist : 0);
+    heat += value * Math.max(dist, 0);
     if (i === k) asset += value;
     if (sectorIds[i] === signalSector[k]) sector += value;
     else if (corr[i] > maxCorr) maxCorr = corr[i];

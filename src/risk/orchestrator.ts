@@ -105,7 +105,7 @@ export function decide(signal: Signal, portfolio: RiskPortfolio, market: MarketS
   const sizing = desiredSize(signal, market, risk, stats);
   if (sizing.note !== null) warnings.push(sizing.note);
   const allowed = largestAllowedSize(ctx, risk);
-  let size = sizing.size <= allowed ? sizing.size : allowed;
+  let size = Math.min(sizing.size, allowed);
   if (size < risk.minPosition) {
     // Does even the smallest position break something? If not (rounding at the edge), take the fitted size.
     const before = breaches.length;

@@ -25,8 +25,9 @@ export interface SizingResult {
   note: string | null;
 }
 
+/** Confidence within [0, 1]; a missing (NaN) confidence counts as none. */
 function clampConfidence(c: number): number {
-  return c > 1 ? 1 : c > 0 ? c : 0;
+  return Number.isNaN(c) ? 0 : Math.min(Math.max(c, 0), 1);
 }
 
 /** The full Kelly fraction W - (1 - W) / R; -1 when there is no winning trade, W when there is no losing one. */
@@ -42,7 +43,7 @@ export function kellyFraction(stats: TradeStats): number {
 /** Half-Kelly capped at kellyCap, never negative. */
 export function halfKelly(stats: TradeStats, kellyCap: number): number {
   const half = kellyFraction(stats) / 2;
-  return half <= 0 ? 0 : half > kellyCap ? kellyCap : half;
+  return half <= 0 ? 0 : Math.min(half, kellyCap);
 }
 
 /** The largest size (fraction of equity) the liquidity cap allows; Infinity without volume data. */
@@ -81,6 +82,6 @@ export function desiredSize(signal: Signal, market: MarketState, risk: RiskConfi
     } else note = `no volatility for ${signal.symbol}: vol_target fell back to ${fixedMethod} sizing`;
   }
   if (method === 'fixed' || method === 'signal') raw = fixedSize(signal, risk);
-  const size = raw < risk.minPosition ? risk.minPosition : raw > risk.maxPosition ? risk.maxPosition : raw;
+  const size = raw < risk.minPosition ? risk.minPosition : Math.min(raw, risk.maxPosition);
   return { size, method, note };
 }

@@ -40,7 +40,7 @@ export function pct(x: number): string {
 
 /** value beyond bound, with room for float rounding so that a size fitted exactly to a limit passes it. */
 export function exceeds(value: number, bound: number): boolean {
-  return value > bound + 1e-12 * (Math.abs(bound) > 1 ? Math.abs(bound) : 1);
+  return value > bound + 1e-12 * Math.max(Math.abs(bound), 1);
 }
 
 function breach(out: LimitBreach[], limit: LimitName, value: number, bound: number, text: string): void {
