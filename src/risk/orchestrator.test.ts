@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { book, position, riskConfig, signal } from '../../test/helpers/risk.js';
-import { createRiskManager, decide } from './orchestrator.js';
+import { alertRisk, createRiskManager, decide } from './orchestrator.js';
 
 describe('createRiskManager', () => {
   it('sizes by half-Kelly once a strategy has kellyMinTrades closed trades, per strategy', () => {
@@ -36,5 +36,18 @@ describe('decide', () => {
     expect(d.size).toBeCloseTo(0.4, 12);
     expect(d.quantity).toBeCloseTo(40, 12);
     expect(d.warnings).toEqual([]); // beyond the limits: halted, not near them
+  });
+});
+
+describe('alertRisk', () => {
+  it("is the alert's risk object: level, approved and the reasons", () => {
+    const p = book(7000, [], { peakEquity: 10_000, dayStartEquity: 7000 });
+    const r = alertRisk(decide(signal('LONG'), p, { atr: 2 }, riskConfig()));
+    // Judged at the 2% it would have taken, stop 4% away: 0.3 x 0.02 + 0.25 x 0.0008 + 0.25 x 0.3 = 0.0812, MEDIUM.
+    expect(r).toMatchObject({ approved: false, level: 'MEDIUM' });
+    expect(r.score).toBeCloseTo(0.0812, 12);
+    expect(r.reasons).toHaveLength(1);
+    expect(r.reasons[0]).toMatch(/^max_drawdown: drawdown 30.00%/);
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
 });

@@ -26,6 +26,7 @@
  * - `market` carries what the numbers need (types.ts MarketState; `marketStateAt` builds one from candles).
  *
  * `createRiskManager(risk)` wraps decide with the per-strategy closed-trade statistics half-Kelly needs.
+ * `alertRisk(decision)` is the `risk` object an alert carries (SPEC §8: level, approved, reasons).
  */
 import type { Signal } from '../core/types.js';
 import { scanBook } from './exposure.js';
@@ -142,6 +143,19 @@ export function decide(signal: Signal, portfolio: RiskPortfolio, market: MarketS
     breaches,
     warnings,
   };
+}
+
+/** The decision as an alert carries it (`risk` in mts.alert/v1): the SPEC's level, approved and reasons, plus score and warnings. */
+export interface AlertRisk {
+  level: RiskDecision['level'];
+  approved: boolean;
+  reasons: string[];
+  score: number;
+  warnings: string[];
+}
+
+export function alertRisk(d: RiskDecision): AlertRisk {
+  return { level: d.level, approved: d.approved, reasons: d.reasons, score: d.score, warnings: d.warnings };
 }
 
 /** A stateful wrapper: keeps each strategy's closed-trade statistics for half-Kelly sizing. */
