@@ -39,16 +39,26 @@ describe('bad risk configuration', () => {
     expect(exitCodeFor(err)).toBe(2);
   });
 
-  it.each(BAD.slice(0, 3))('`mts config` exits 2 on %s and says which field', (name, yaml, message) => {
-    const file = writeBad(`cli_${name}`, yaml);
-    const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/mts.js'), 'config', '--config', file], {
+  function runConfig(file: string) {
+    return spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/mts.js'), 'config', '--config', file], {
       cwd: dir,
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', HOME: dir },
     });
+  }
+
+  it('`mts config` exits 2 naming every bad field: a negative limit and weights that do not sum to 1', () => {
+    const res = runConfig(writeBad('cli_two', 'risk:\n  maxDrawdown: -0.1\n  levelWeights:\n    position: 0.5\n'));
     expect(res.status).toBe(2);
-    expect(res.stderr).toMatch(message);
+    expect(res.stderr).toMatch(BAD[0][2]);
+    expect(res.stderr).toMatch(BAD[2][2]);
     expect(res.stdout).toBe('');
+  });
+
+  it('`mts config` exits 2 when a maximum is below its minimum', () => {
+    const res = runConfig(writeBad('cli_min', BAD[1][1]));
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(BAD[1][2]);
   });
 
   it('accepts a good risk section and keeps its values', () => {

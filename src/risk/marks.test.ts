@@ -17,3 +17,10 @@ describe('equity marks', () => {
     expect(m).toMatchObject({ peakEquity: 1200, dayStartEquity: 960, dayLowEquity: 960 });
   });
 });
+
+describe('a mark that is not a number', () => {
+  it('leaves the peak and the day low as they were', () => {
+    const m = markEquity(startMarks(day0, 1000), day0 + HOUR_MS, Number.NaN);
+    expect(m).toEqual({ day: day0, peakEquity: 1000, dayStartEquity: 1000, dayLowEquity: 1000 });
+  });
+});

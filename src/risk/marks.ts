@@ -19,10 +19,12 @@ export function startMarks(ts: number, equity: number): EquityMarks {
   return { day: utcDay(ts), peakEquity: equity, dayStartEquity: equity, dayLowEquity: equity };
 }
 
-/** The marks after equity is marked at `ts` (ts never goes back). A new UTC day starts from this mark. */
+/** The marks after equity is marked at `ts` (ts never goes back). A new UTC day starts from this mark; NaN is skipped. */
 export function markEquity(m: EquityMarks, ts: number, equity: number): EquityMarks {
+  // A mark that is not a number (a missing price) must not poison the peak or the day's low.
+  if (!Number.isFinite(equity)) return m;
   const day = utcDay(ts);
-  const peakEquity = equity > m.peakEquity ? equity : m.peakEquity;
+  const peakEquity = Math.max(equity, m.peakEquity);
   if (day !== m.day) return { day, peakEquity, dayStartEquity: equity, dayLowEquity: equity };
-  return { day, peakEquity, dayStartEquity: m.dayStartEquity, dayLowEquity: equity < m.dayLowEquity ? equity : m.dayLowEquity };
+  return { day, peakEquity, dayStartEquity: m.dayStartEquity, dayLowEquity: Math.min(equity, m.dayLowEquity) };
 }

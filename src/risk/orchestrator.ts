@@ -26,6 +26,7 @@
  * - `market` carries what the numbers need (types.ts MarketState; `marketStateAt` builds one from candles).
  *
  * `createRiskManager(risk)` wraps decide with the per-strategy closed-trade statistics half-Kelly needs.
+ * `alertRisk(decision)` is the `risk` object an alert carries (SPEC §8: level, approved, reasons).
  */
 import type { Signal } from '../core/types.js';
 import { scanBook } from './exposure.js';
@@ -105,7 +106,7 @@ export function decide(signal: Signal, portfolio: RiskPortfolio, market: MarketS
   const sizing = desiredSize(signal, market, risk, stats);
   if (sizing.note !== null) warnings.push(sizing.note);
   const allowed = largestAllowedSize(ctx, risk);
-  let size = sizing.size <= allowed ? sizing.size : allowed;
+  let size = Math.min(sizing.size, allowed);
   if (size < risk.minPosition) {
     // Does even the smallest position break something? If not (rounding at the edge), take the fitted size.
     const before = breaches.length;
@@ -142,6 +143,19 @@ export function decide(signal: Signal, portfolio: RiskPortfolio, market: MarketS
     breaches,
     warnings,
   };
+}
+
+/** The decision as an alert carries it (`risk` in mts.alert/v1): the SPEC's level, approved and reasons, plus score and warnings. */
+export interface AlertRisk {
+  level: RiskDecision['level'];
+  approved: boolean;
+  reasons: string[];
+  score: number;
+  warnings: string[];
+}
+
+export function alertRisk(d: RiskDecision): AlertRisk {
+  return { level: d.level, approved: d.approved, reasons: d.reasons, score: d.score, warnings: d.warnings };
 }
 
 /** A stateful wrapper: keeps each strategy's closed-trade statistics for half-Kelly sizing. */

@@ -165,3 +165,22 @@ describe('bad inputs', () => {
     expect(limitsOf(d)).toContain('max_drawdown');
   });
 });
+
+describe('warnings at 80% of a limit', () => {
+  const named = (ws: string[]) => ws.map((w) => w.split(':')[0]).sort();
+  it('on the asset, the sector and the heat the entry would reach', () => {
+    // BTC 12% (stop 4% away: 0.48% heat), ETH 11% (stop 70% away: 7.7% heat). New BTC 2%, stop 4% away:
+    // BTC 14% >= 12% of 15%; L1 25% >= 24% of 30%; heat 8.26% >= 8% of 10%.
+    const p = book(10_000, [position('BTC/USDT', 'LONG', 1200, 100, 96), position('ETH/USDT', 'LONG', 1100, 100, 30)]);
+    const d = decide(signal('LONG', { size: 0.02 }), p, atr, risk);
+    expect(d.approved).toBe(true);
+    expect(named(d.warnings)).toEqual(['max_heat', 'max_per_asset', 'max_per_sector']);
+  });
+  it('on the position size, the risk per trade and the liquidity', () => {
+    // 8.5% with the stop 20% away: 8.5% >= 8% of 10%; 1.7% at risk >= 1.6% of 2%; a 10% liquidity cap
+    // (1% of 100,000 on 10,000 equity) is 85% used.
+    const d = decide(signal('LONG', { size: 0.085, stopLoss: 80 }), book(10_000), { avgDailyVolume: 100_000 }, riskConfig({ maxHeat: 0.2 }));
+    expect(d.approved).toBe(true);
+    expect(named(d.warnings)).toEqual(['liquidity', 'max_position', 'risk_per_trade']);
+  });
+});

@@ -40,7 +40,7 @@ export function pct(x: number): string {
 
 /** value beyond bound, with room for float rounding so that a size fitted exactly to a limit passes it. */
 export function exceeds(value: number, bound: number): boolean {
-  return value > bound + 1e-12 * (Math.abs(bound) > 1 ? Math.abs(bound) : 1);
+  return value > bound + 1e-12 * Math.max(Math.abs(bound), 1);
 }
 
 function breach(out: LimitBreach[], limit: LimitName, value: number, bound: number, text: string): void {
@@ -144,15 +144,14 @@ export function warningsFor(size: number, ctx: EntryContext | null, p: RiskPortf
   if (ctx === null) return;
   const b = ctx.book;
   const r = size * ctx.distance;
-  const w = pct(risk.warnAt);
-  if (near(size, risk.maxPosition, risk)) out.push(`max_position: size ${pct(size)} is past ${w} of the ${pct(risk.maxPosition)} limit`);
-  if (near(b.asset + size, risk.maxPerAsset, risk)) out.push(`max_per_asset: ${ctx.symbol} at ${pct(b.asset + size)} is past ${w} of the ${pct(risk.maxPerAsset)} limit`);
-  if (near(b.sectorExposure + size, risk.maxPerSector, risk)) out.push(`max_per_sector: sector ${b.sector} at ${pct(b.sectorExposure + size)} is past ${w} of the ${pct(risk.maxPerSector)} limit`);
-  if (near(r, risk.riskPerTrade, risk)) out.push(`risk_per_trade: ${pct(r)} at risk is past ${w} of the ${pct(risk.riskPerTrade)} limit`);
-  if (near(b.heat + r, risk.maxHeat, risk)) out.push(`max_heat: heat ${pct(b.heat + r)} is past ${w} of the ${pct(risk.maxHeat)} limit`);
-  if (Number.isFinite(ctx.liquidityCap) && near(size, ctx.liquidityCap, risk)) out.push(`liquidity: ${pct(size)} is past ${w} of the ${pct(ctx.liquidityCap)} the volume allows`);
+  if (near(size, risk.maxPosition, risk)) out.push(`max_position: size ${pct(size)} is past ${pct(risk.warnAt)} of the ${pct(risk.maxPosition)} limit`);
+  if (near(b.asset + size, risk.maxPerAsset, risk)) out.push(`max_per_asset: ${ctx.symbol} at ${pct(b.asset + size)} is past ${pct(risk.warnAt)} of the ${pct(risk.maxPerAsset)} limit`);
+  if (near(b.sectorExposure + size, risk.maxPerSector, risk)) out.push(`max_per_sector: sector ${b.sector} at ${pct(b.sectorExposure + size)} is past ${pct(risk.warnAt)} of the ${pct(risk.maxPerSector)} limit`);
+  if (near(r, risk.riskPerTrade, risk)) out.push(`risk_per_trade: ${pct(r)} at risk is past ${pct(risk.warnAt)} of the ${pct(risk.riskPerTrade)} limit`);
+  if (near(b.heat + r, risk.maxHeat, risk)) out.push(`max_heat: heat ${pct(b.heat + r)} is past ${pct(risk.warnAt)} of the ${pct(risk.maxHeat)} limit`);
+  if (Number.isFinite(ctx.liquidityCap) && near(size, ctx.liquidityCap, risk)) out.push(`liquidity: ${pct(size)} is past ${pct(risk.warnAt)} of the ${pct(ctx.liquidityCap)} the volume allows`);
   if (b.correlatedWith !== null && near(b.maxCorrelation, risk.maxCorrelation, risk)) {
-    out.push(`max_correlation: ${b.maxCorrelation.toFixed(3)} with ${b.correlatedWith} is past ${w} of the ${risk.maxCorrelation} limit`);
+    out.push(`max_correlation: ${b.maxCorrelation.toFixed(3)} with ${b.correlatedWith} is past ${pct(risk.warnAt)} of the ${risk.maxCorrelation} limit`);
   }
   // A minimum warns on the other side: reward/risk within minRewardRisk / warnAt.
   if (ctx.signalTarget && ctx.rewardRisk !== null && risk.minRewardRisk > 0 && risk.warnAt > 0 && ctx.rewardRisk <= risk.minRewardRisk / risk.warnAt && !exceeds(risk.minRewardRisk, ctx.rewardRisk)) {
