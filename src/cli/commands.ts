@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { registerBacktest } from './backtest.js';
 import { registerConfig } from './config.js';
+import { registerOptimize } from './optimize.js';
 import { registerReport } from './report.js';
 
 /** Every CLI command, one register function per file. */
-export const COMMANDS: ((program: Command) => void)[] = [registerConfig, registerBacktest, registerReport];
+export const COMMANDS: ((program: Command) => void)[] = [registerConfig, registerBacktest, registerOptimize, registerReport];
