@@ -10,7 +10,7 @@
  */
 import { MtsError } from '../core/errors.js';
 import type { VirtualClock } from '../core/clock.js';
-import { isoTime, utcDay } from '../core/time.js';
+import { DAY_MS, isoTime, utcDay } from '../core/time.js';
 import type { CandleColumns, PortfolioSnapshot, PositionSide, Signal } from '../core/types.js';
 import type { CostModel } from '../execution/costs.js';
 import { ExecutionSimulator, OrderKind, type TradeRecord } from '../execution/simulator.js';
@@ -115,6 +115,8 @@ export class Backtest {
   private readonly cols: CandleColumns[];
   /** Per symbol: the next base bar not yet opened (so the latest bar seen is ptr − 1). */
   private ptr = new Int32Array(0);
+  private lastSymbol = '';
+  private lastK = -1;
 
   constructor(private readonly s: BacktestSettings) {
     this.symbols = [...s.base.keys()];
@@ -124,7 +126,13 @@ export class Backtest {
 
   /** The position held in a symbol, for the strategy's `ctx.position()`. */
   readonly positionOf = (symbol: string): PositionSide | null => {
-    const k = this.sim.indexOf(symbol);
+    // strategies ask about the same symbol bar after bar: skip the map lookup then
+    let k = this.lastK;
+    if (symbol !== this.lastSymbol) {
+      k = this.sim.indexOf(symbol);
+      this.lastSymbol = symbol;
+      this.lastK = k;
+    }
     if (k < 0) return null;
     const side = this.sim.side[k];
     return side > 0 ? 'LONG' : side < 0 ? 'SHORT' : null;
@@ -160,15 +168,21 @@ export class Backtest {
     }
 
     let peak = s.cash;
-    let day = utcDay(times[0]);
+    let nextDay = utcDay(times[0]) + DAY_MS;
     let dayStart = s.cash;
     let tradesSeen = 0;
     const progressEvery = Math.max(1, Math.floor(steps / 100));
+    let progressLeft = progressEvery;
+    const { side, qty, mark } = sim;
+    const clock = s.clock;
+    const onProgress = s.onProgress;
+    const tradeClosed = s.risk?.tradeClosed ? (t: TradeRecord) => s.risk?.tradeClosed?.(t) : undefined;
+    const nDecided = dSyms.length;
 
     for (let step = 0; step < steps; step++) {
       const t = times[step];
       const closeTime = t + s.baseMs;
-      s.clock?.set(t);
+      clock?.set(t);
       // market: opens, fills, brackets, closes
       for (let k = 0; k < n; k++) {
         const c = cols[k];
@@ -187,19 +201,27 @@ export class Backtest {
         if (sim.side[k] !== 0) sim.checkBrackets(k, t, c.open[i], c.high[i], c.low[i], c.volume[i]);
         sim.markClose(k, c.close[i]);
       }
-      s.clock?.set(closeTime);
-      const equity = sim.equity();
-      if (equity > peak) peak = equity;
-      const today = utcDay(closeTime);
-      if (today !== day) {
-        day = today;
-        dayStart = equity;
+      clock?.set(closeTime);
+      // equity marked at the closes, and whether any position is open, in one pass (orders placed below only queue)
+      let equity = sim.cash;
+      let held = false;
+      for (let k = 0; k < n; k++) {
+        const sd = side[k];
+        if (sd !== 0) {
+          equity += sd * qty[k] * mark[k];
+          held = true;
+        }
       }
-      if (s.risk?.tradeClosed && sim.trades.length > tradesSeen) {
-        for (; tradesSeen < sim.trades.length; tradesSeen++) s.risk.tradeClosed(sim.trades[tradesSeen]);
+      if (equity > peak) peak = equity;
+      if (closeTime >= nextDay) {
+        dayStart = equity;
+        nextDay = utcDay(closeTime) + DAY_MS;
+      }
+      if (tradeClosed && sim.trades.length > tradesSeen) {
+        for (; tradesSeen < sim.trades.length; tradesSeen++) tradeClosed(sim.trades[tradesSeen]);
       }
       // signal → risk → order
-      for (let d = 0; d < dSyms.length; d++) {
+      for (let d = 0; d < nDecided; d++) {
         const bars = dBars[d];
         while (dNext[d] < bars.length && bars.ts[dNext[d]] + stratMs <= closeTime) {
           const idx = dNext[d]++;
@@ -215,10 +237,13 @@ export class Backtest {
           for (let j = 0; j < signals.length; j++) this.order(signals[j], closeTime, peak, dayStart, out);
         }
       }
-      if (sim.inMarket()) out.stepsInMarket++;
+      if (held) out.stepsInMarket++;
       curveTs[step + 1] = closeTime;
-      curveEquity[step + 1] = sim.equity();
-      if (s.onProgress && step % progressEvery === 0) s.onProgress(step, steps);
+      curveEquity[step + 1] = equity;
+      if (onProgress && --progressLeft === 0) {
+        progressLeft = progressEvery;
+        onProgress(step, steps);
+      }
     }
     for (let k = 0; k < n; k++) if (sim.pendingKind[k] !== OrderKind.None) out.unfilled++;
     s.onProgress?.(steps, steps);
