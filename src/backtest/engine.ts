@@ -183,24 +183,7 @@ export class Backtest {
       const t = times[step];
       const closeTime = t + s.baseMs;
       clock?.set(t);
-      // market: opens, fills, brackets, closes
-      for (let k = 0; k < n; k++) {
-        const c = cols[k];
-        const i = ptr[k];
-        if (i < c.length && c.ts[i] === t) {
-          cur[k] = i;
-          ptr[k] = i + 1;
-          sim.markOpen(k, c.open[i]);
-        } else cur[k] = -1;
-      }
-      for (let k = 0; k < n; k++) {
-        const i = cur[k];
-        if (i < 0) continue;
-        const c = cols[k];
-        if (sim.pendingKind[k] !== OrderKind.None) sim.fillPending(k, t, c.open[i], c.volume[i]);
-        if (sim.side[k] !== 0) sim.checkBrackets(k, t, c.open[i], c.high[i], c.low[i], c.volume[i]);
-        sim.markClose(k, c.close[i]);
-      }
+      this.market(t, cur);
       clock?.set(closeTime);
       // equity marked at the closes, and whether any position is open, in one pass (orders placed below only queue)
       let equity = sim.cash;
@@ -248,6 +231,29 @@ export class Backtest {
     for (let k = 0; k < n; k++) if (sim.pendingKind[k] !== OrderKind.None) out.unfilled++;
     s.onProgress?.(steps, steps);
     return out;
+  }
+
+  /** The market events of one moment: each symbol with a bar at t opens (fills), trades its range (brackets), closes. */
+  private market(t: number, cur: Int32Array): void {
+    const { sim, cols, ptr } = this;
+    const n = cols.length;
+    for (let k = 0; k < n; k++) {
+      const c = cols[k];
+      const i = ptr[k];
+      if (i < c.length && c.ts[i] === t) {
+        cur[k] = i;
+        ptr[k] = i + 1;
+        sim.mark[k] = c.open[i];
+      } else cur[k] = -1;
+    }
+    for (let k = 0; k < n; k++) {
+      const i = cur[k];
+      if (i < 0) continue;
+      const c = cols[k];
+      if (sim.pendingKind[k] !== 0) sim.fillPending(k, t, c.open[i], c.volume[i]);
+      if (sim.side[k] !== 0) sim.checkBrackets(k, t, c.open[i], c.high[i], c.low[i], c.volume[i]);
+      sim.mark[k] = c.close[i];
+    }
   }
 
   /** Turns one signal into a queued order, through the risk gate for entries. */
