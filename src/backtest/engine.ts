@@ -9,7 +9,7 @@
  * The hot path allocates nothing per bar; allocations happen only when a strategy emits a signal.
  */
 import { MtsError } from '../core/errors.js';
-import type { VirtualClock } from '../core/clock.js';
+import { VirtualClock } from '../core/clock.js';
 import { DAY_MS, isoTime, utcDay } from '../core/time.js';
 import type { CandleColumns, PortfolioSnapshot, PositionSide, Signal } from '../core/types.js';
 import type { CostModel } from '../execution/costs.js';
@@ -54,7 +54,7 @@ export interface BacktestSettings {
   to?: number;
   cash: number;
   costs: CostModel;
-  /** --size: replaces every signal's size. */
+  /** --size: replaces every signal's size (before the risk gate, which sizes as configured). */
   sizeOverride?: number | null;
   /** null = --no-risk. */
   risk?: RiskGate | null;
@@ -174,7 +174,8 @@ export class Backtest {
     const progressEvery = Math.max(1, Math.floor(steps / 100));
     let progressLeft = progressEvery;
     const { side, qty, mark } = sim;
-    const clock = s.clock;
+    // market, signal, risk and order events all happen at this clock's time
+    const clock = s.clock ?? new VirtualClock(times[0]);
     const onProgress = s.onProgress;
     const tradeClosed = s.risk?.tradeClosed ? (t: TradeRecord) => s.risk?.tradeClosed?.(t) : undefined;
     const nDecided = dSyms.length;
@@ -182,9 +183,9 @@ export class Backtest {
     for (let step = 0; step < steps; step++) {
       const t = times[step];
       const closeTime = t + s.baseMs;
-      clock?.set(t);
+      clock.set(t);
       this.market(t, cur);
-      clock?.set(closeTime);
+      clock.set(closeTime);
       // equity marked at the closes, and whether any position is open, in one pass (orders placed below only queue)
       let equity = sim.cash;
       let held = false;
@@ -257,8 +258,10 @@ export class Backtest {
   }
 
   /** Turns one signal into a queued order, through the risk gate for entries. */
-  private order(sig: Signal, now: number, peak: number, dayStart: number, out: BacktestOutcome): void {
+  private order(signal: Signal, now: number, peak: number, dayStart: number, out: BacktestOutcome): void {
     const { sim, s } = this;
+    // --size replaces the signal's size before anything else sees it (the risk orchestrator then sizes as configured)
+    const sig = s.sizeOverride !== undefined && s.sizeOverride !== null && signal.side !== 'CLOSE' ? { ...signal, size: s.sizeOverride } : signal;
     out.signals++;
     const k = sim.indexOf(sig.symbol);
     if (k < 0) {
@@ -284,7 +287,6 @@ export class Backtest {
       stop = d.stopLoss;
       target = d.takeProfit;
     }
-    if (s.sizeOverride !== undefined && s.sizeOverride !== null) size = s.sizeOverride;
     sim.submit(k, kind, size, stop, target);
   }
 }
