@@ -1,4 +1,4 @@
-import { checkPeriod, checkSameLength, nanArray } from './validate.js';
+import { checkPeriod, checkSameLength } from './validate.js';
 
 /**
  * Average True Range with Wilder's smoothing. The true range of a bar needs the previous close:
@@ -12,7 +12,7 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   checkPeriod('atr', 'period', period);
   checkSameLength('atr', high, low, close);
   const n = close.length;
-  const out = nanArray(n);
+  const out = new Float64Array(n);
   let prev = Number.NaN;
   let seen = 0;
   let value = 0;
@@ -21,21 +21,24 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
     const h = high[i];
     const l = low[i];
     const c = close[i];
-    if (Number.isNaN(h) || Number.isNaN(l) || Number.isNaN(c)) continue;
-    if (Number.isNaN(prev)) {
-      prev = c;
+    // One test for the three: a sum is NaN when any term is.
+    const barOk = !Number.isNaN(h + l + c);
+    if (!barOk || Number.isNaN(prev)) {
+      // No true range: a NaN in the bar, or the first complete bar (no previous close yet).
+      out[i] = Number.NaN;
+      if (barOk) prev = c;
       continue;
     }
-    let tr = h - l;
-    const up = h > prev ? h - prev : prev - h;
-    const dn = l > prev ? l - prev : prev - l;
-    if (up > tr) tr = up;
-    if (dn > tr) tr = dn;
+    // Math.max/abs compile to branch-free code; price direction is a coin flip for a branch predictor.
+    const tr = Math.max(h - l, Math.abs(h - prev), Math.abs(l - prev));
     prev = c;
     if (seen < period) {
       value += tr;
       seen++;
-      if (seen < period) continue;
+      if (seen < period) {
+        out[i] = Number.NaN;
+        continue;
+      }
       value /= period;
     } else {
       value = (value * keep + tr) / period;

@@ -1,4 +1,4 @@
-import { checkPeriod, nanArray } from './validate.js';
+import { checkPeriod } from './validate.js';
 
 /**
  * Exponential moving average, alpha = 2/(period+1), seeded with the simple average of the first `period`
@@ -9,12 +9,12 @@ import { checkPeriod, nanArray } from './validate.js';
  */
 export function ema(src: Float64Array, period: number): Float64Array {
   checkPeriod('ema', 'period', period);
-  const out = nanArray(src.length);
+  const out = new Float64Array(src.length);
   emaInto(src, period, out);
   return out;
 }
 
-/** The EMA recursion writing into `out` (which must be NaN-filled); shared with MACD to avoid a copy. */
+/** The EMA recursion writing every slot of `out` (NaN during warm-up); shared with MACD. */
 export function emaInto(src: Float64Array, period: number, out: Float64Array): void {
   const n = src.length;
   const alpha = 2 / (period + 1);
@@ -22,17 +22,22 @@ export function emaInto(src: Float64Array, period: number, out: Float64Array): v
   let value = 0;
   for (let i = 0; i < n; i++) {
     const x = src[i];
-    if (Number.isNaN(x)) continue;
-    if (seen < period) {
-      value += x;
-      seen++;
-      if (seen === period) {
-        value /= period;
+    if (seen >= period) {
+      if (Number.isNaN(x)) {
+        out[i] = Number.NaN;
+      } else {
+        value += alpha * (x - value);
         out[i] = value;
       }
       continue;
     }
-    value += alpha * (x - value);
-    out[i] = value;
+    out[i] = Number.NaN;
+    if (Number.isNaN(x)) continue;
+    value += x;
+    seen++;
+    if (seen === period) {
+      value /= period;
+      out[i] = value;
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { emaInto } from './ema.js';
-import { checkPeriod, nanArray } from './validate.js';
+import { checkPeriod } from './validate.js';
 
 export interface MacdResult {
   /** EMA(fast) − EMA(slow); NaN until the slow EMA is seeded (index slow−1 on clean data). */
@@ -18,12 +18,12 @@ export function macd(close: Float64Array, fast = 12, slow = 26, signal = 9): Mac
   checkPeriod('macd', 'slow', slow);
   checkPeriod('macd', 'signal', signal);
   const n = close.length;
-  const fastLine = nanArray(n);
-  const line = nanArray(n);
+  const fastLine = new Float64Array(n);
+  const line = new Float64Array(n);
   emaInto(close, fast, fastLine);
   emaInto(close, slow, line);
   for (let i = 0; i < n; i++) line[i] = fastLine[i] - line[i];
-  const sig = nanArray(n);
+  const sig = new Float64Array(n);
   emaInto(line, signal, sig);
   // fastLine is no longer needed: reuse it for the histogram.
   const histogram = fastLine;

@@ -8,8 +8,8 @@
  *
  * NaN policy: a NaN inside the window makes the output NaN; once it has left the window the values recover.
  */
-import { nanArray } from './validate.js';
 
+/** A power of two, so the schedule is a mask test. */
 export const RECOMPUTE = 1024;
 
 /** A window whose M2 falls below this share of its recent peak is recomputed exactly. */
@@ -29,11 +29,12 @@ export interface Moments {
 
 export function rollingMoments(src: Float64Array, period: number): Moments {
   const n = src.length;
-  const mean = nanArray(n);
-  const m2 = nanArray(n);
+  const mean = new Float64Array(n);
+  const m2 = new Float64Array(n);
   let count = 0; // finite values in the window
   let nans = 0; // NaN values in the window
   const every = recomputeEvery(period);
+  let nextRecompute = 0;
   let shift = 0;
   let mu = 0; // mean of the shifted values
   let s = 0;
@@ -75,7 +76,8 @@ export function rollingMoments(src: Float64Array, period: number): Moments {
       if (s > peak) peak = s;
       // Rounding error in M2 scales with the largest M2 it has carried; when the window's spread collapses far
       // below that (a big move has left a short window) the error would dominate, so recompute.
-      if (i % every === 0 || s < peak * COLLAPSE) {
+      if (i >= nextRecompute || s < peak * COLLAPSE) {
+        nextRecompute = i + every;
         let sum = 0;
         for (let j = i - period + 1; j <= i; j++) sum += src[j];
         shift = sum / period;
@@ -93,6 +95,9 @@ export function rollingMoments(src: Float64Array, period: number): Moments {
       if (s < 0) s = 0;
       mean[i] = shift + mu;
       m2[i] = s;
+    } else {
+      mean[i] = Number.NaN;
+      m2[i] = Number.NaN;
     }
   }
   return { mean, m2 };
@@ -115,11 +120,11 @@ export interface CoMoments {
  */
 export function rollingCoMoments(x: Float64Array, y: Float64Array, period: number): CoMoments {
   const n = x.length;
-  const meanX = nanArray(n);
-  const meanY = nanArray(n);
-  const m2x = nanArray(n);
-  const m2y = nanArray(n);
-  const cxy = nanArray(n);
+  const meanX = new Float64Array(n);
+  const meanY = new Float64Array(n);
+  const m2x = new Float64Array(n);
+  const m2y = new Float64Array(n);
+  const cxy = new Float64Array(n);
   let count = 0;
   let nans = 0;
   let mx = 0;
@@ -128,6 +133,7 @@ export function rollingCoMoments(x: Float64Array, y: Float64Array, period: numbe
   let sy = 0;
   let c = 0;
   const every = recomputeEvery(period);
+  let nextRecompute = 0;
   let kx = 0; // shifts, as in rollingMoments
   let ky = 0;
   let peakX = 0;
@@ -171,7 +177,8 @@ export function rollingCoMoments(x: Float64Array, y: Float64Array, period: numbe
     if (i + 1 >= period && nans === 0) {
       if (sx > peakX) peakX = sx;
       if (sy > peakY) peakY = sy;
-      if (i % every === 0 || sx < peakX * COLLAPSE || sy < peakY * COLLAPSE) {
+      if (i >= nextRecompute || sx < peakX * COLLAPSE || sy < peakY * COLLAPSE) {
+        nextRecompute = i + every;
         let sa = 0;
         let sb = 0;
         for (let j = i - period + 1; j <= i; j++) {
@@ -211,6 +218,8 @@ export function rollingCoMoments(x: Float64Array, y: Float64Array, period: numbe
       m2x[i] = sx;
       m2y[i] = sy;
       cxy[i] = c;
+    } else {
+      meanX[i] = meanY[i] = m2x[i] = m2y[i] = cxy[i] = Number.NaN;
     }
   }
   return { meanX, meanY, m2x, m2y, cxy };

@@ -1,4 +1,4 @@
-import { checkPeriod, nanArray } from './validate.js';
+import { checkPeriod } from './validate.js';
 
 /**
  * Percentile rank 0..100 of the current value within the trailing `period` values (itself included): the share
@@ -9,7 +9,7 @@ import { checkPeriod, nanArray } from './validate.js';
 export function percentileRank(src: Float64Array, period: number): Float64Array {
   checkPeriod('percentileRank', 'period', period);
   const n = src.length;
-  const out = nanArray(n);
+  const out = new Float64Array(n);
   const sorted = new Float64Array(period);
   let size = 0;
   let lastNaN = -1;
@@ -23,6 +23,7 @@ export function percentileRank(src: Float64Array, period: number): Float64Array 
       }
     }
     const x = src[i];
+    out[i] = Number.NaN;
     if (Number.isNaN(x)) {
       lastNaN = i;
     } else {

@@ -1,4 +1,4 @@
-import { checkPeriod, nanArray } from './validate.js';
+import { checkPeriod } from './validate.js';
 
 /**
  * ln(close[i] / close[i−1]); the first value is NaN. NaN policy: a NaN close makes its own return and the next
@@ -6,7 +6,8 @@ import { checkPeriod, nanArray } from './validate.js';
  */
 export function logReturns(close: Float64Array): Float64Array {
   const n = close.length;
-  const out = nanArray(n);
+  const out = new Float64Array(n);
+  if (n > 0) out[0] = Number.NaN;
   for (let i = 1; i < n; i++) {
     const a = close[i - 1];
     const b = close[i];
@@ -22,7 +23,8 @@ export function logReturns(close: Float64Array): Float64Array {
 export function pctChange(src: Float64Array, lag = 1): Float64Array {
   checkPeriod('pctChange', 'lag', lag);
   const n = src.length;
-  const out = nanArray(n);
+  const out = new Float64Array(n);
+  out.fill(Number.NaN, 0, Math.min(lag, n));
   for (let i = lag; i < n; i++) {
     const base = src[i - lag];
     out[i] = base !== 0 ? src[i] / base - 1 : Number.NaN;

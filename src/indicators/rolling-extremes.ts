@@ -1,4 +1,4 @@
-import { checkPeriod, nanArray } from './validate.js';
+import { checkPeriod } from './validate.js';
 
 /**
  * Highest value of the trailing `period` values (monotonic deque, O(n)).
@@ -17,34 +17,25 @@ export function rollingMin(src: Float64Array, period: number): Float64Array {
 
 function extreme(src: Float64Array, period: number, max: boolean): Float64Array {
   const n = src.length;
-  const out = nanArray(n);
-  // Indices of candidates, values monotonic from head to tail; a circular buffer of `period` slots.
-  const dq = new Int32Array(period);
+  const out = new Float64Array(n);
+  // Indices of candidates, values monotonic from head to tail. One slot per bar (each index is pushed at most
+  // once), so head and tail only move forward: no wrap-around arithmetic in the loop.
+  const dq = new Int32Array(n);
   let head = 0;
-  let size = 0;
+  let tail = 0;
   let lastNaN = -1;
+  const sign = max ? 1 : -1;
   for (let i = 0; i < n; i++) {
     const x = src[i];
-    if (size > 0 && dq[head] <= i - period) {
-      head = head + 1 === period ? 0 : head + 1;
-      size--;
-    }
+    if (tail > head && dq[head] <= i - period) head++;
     if (Number.isNaN(x)) {
       lastNaN = i;
     } else {
-      while (size > 0) {
-        let tail = head + size - 1;
-        if (tail >= period) tail -= period;
-        const v = src[dq[tail]];
-        if (max ? v <= x : v >= x) size--;
-        else break;
-      }
-      let slot = head + size;
-      if (slot >= period) slot -= period;
-      dq[slot] = i;
-      size++;
+      const sx = sign * x;
+      while (tail > head && sign * src[dq[tail - 1]] <= sx) tail--;
+      dq[tail++] = i;
     }
-    if (i + 1 >= period && lastNaN <= i - period) out[i] = src[dq[head]];
+    out[i] = i + 1 >= period && lastNaN <= i - period ? src[dq[head]] : Number.NaN;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { checkPeriod, nanArray } from './validate.js';
+import { checkPeriod } from './validate.js';
 
 /**
  * Relative Strength Index with Wilder's smoothing (alpha = 1/period), the average gain and loss seeded with the
@@ -10,7 +10,7 @@ import { checkPeriod, nanArray } from './validate.js';
 export function rsi(close: Float64Array, period = 14): Float64Array {
   checkPeriod('rsi', 'period', period);
   const n = close.length;
-  const out = nanArray(n);
+  const out = new Float64Array(n);
   let prev = Number.NaN;
   let changes = 0;
   let gain = 0;
@@ -18,9 +18,10 @@ export function rsi(close: Float64Array, period = 14): Float64Array {
   const keep = (period - 1) / period;
   for (let i = 0; i < n; i++) {
     const c = close[i];
-    if (Number.isNaN(c)) continue;
-    if (Number.isNaN(prev)) {
-      prev = c;
+    if (Number.isNaN(c) || Number.isNaN(prev)) {
+      // No change to measure: a NaN close, or the first finite one.
+      out[i] = Number.NaN;
+      if (!Number.isNaN(c)) prev = c;
       continue;
     }
     const d = c - prev;
@@ -31,7 +32,10 @@ export function rsi(close: Float64Array, period = 14): Float64Array {
       gain += up;
       loss += down;
       changes++;
-      if (changes < period) continue;
+      if (changes < period) {
+        out[i] = Number.NaN;
+        continue;
+      }
       gain /= period;
       loss /= period;
     } else {

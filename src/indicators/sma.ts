@@ -1,5 +1,5 @@
 import { RECOMPUTE } from './moments.js';
-import { checkPeriod, nanArray } from './validate.js';
+import { checkPeriod } from './validate.js';
 
 /**
  * Simple moving average over the trailing `period` values (the current one included).
@@ -10,7 +10,8 @@ import { checkPeriod, nanArray } from './validate.js';
 export function sma(src: Float64Array, period: number): Float64Array {
   checkPeriod('sma', 'period', period);
   const n = src.length;
-  const out = nanArray(n);
+  // Every slot is written in the loop (NaN during warm-up): no separate fill pass.
+  const out = new Float64Array(n);
   let sum = 0;
   let nans = 0;
   for (let i = 0; i < n; i++) {
@@ -23,11 +24,13 @@ export function sma(src: Float64Array, period: number): Float64Array {
       else nans--;
     }
     if (i + 1 >= period && nans === 0) {
-      if (i % RECOMPUTE === 0) {
+      if ((i & (RECOMPUTE - 1)) === 0) {
         sum = 0;
         for (let j = i - period + 1; j <= i; j++) sum += src[j];
       }
       out[i] = sum / period;
+    } else {
+      out[i] = Number.NaN;
     }
   }
   return out;
