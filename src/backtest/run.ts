@@ -9,6 +9,7 @@ import { InputError } from '../core/errors.js';
 import { type Timeframe, TIMEFRAMES } from '../core/time.js';
 import type { CandleColumns, MacroObservation } from '../core/types.js';
 import { type Assumptions, type BacktestDocument, buildDocument, runId, sortedParams } from '../analytics/document.js';
+import { computeMetrics, type Metrics } from '../analytics/metrics.js';
 import { costModel } from '../execution/costs.js';
 import type { RiskConfig } from '../risk/index.js';
 import type { AnyStrategy } from '../strategies/contract.js';
@@ -116,12 +117,12 @@ export function backtestIdentity(req: BacktestRequest): { id: string; assumption
   return { id, assumptions, params };
 }
 
-export function runBacktest(req: BacktestRequest): BacktestResult {
+/** Runs the loop for a request: the outcome and the symbols decided on. */
+function simulate(req: BacktestRequest): { outcome: BacktestOutcome; symbols: readonly string[] } {
   validateRequest(req);
   const macro = req.macro ?? new Map();
   const baseMs = TIMEFRAMES[req.baseTimeframe];
   const tf = req.strategy.timeframe;
-  const { id, assumptions, params } = backtestIdentity(req);
   const stratCandles = new Map<string, CandleColumns>();
   for (const [sym, c] of req.base) stratCandles.set(sym, tf === req.baseTimeframe ? c : resampleCandles(c, tf, { from: req.baseTimeframe }));
   const wanted = decidedSymbols(req);
@@ -142,24 +143,41 @@ export function runBacktest(req: BacktestRequest): BacktestResult {
   const runner = new StrategyRunner(req.strategy, req.params, { candles: stratCandles, macro }, { symbols: wanted, position: bt.positionOf, source: req.origin === 'builtin' ? undefined : req.origin });
   const outcome = bt.run(runner);
   if (outcome.steps === 0) throw new InputError('E_BACKTEST_EMPTY', `no ${req.baseTimeframe} candles of ${[...req.base.keys()].join(', ')} in the period asked for`);
+  return { outcome, symbols: runner.symbols };
+}
 
+function metricInputs(outcome: BacktestOutcome) {
+  return {
+    curve: { ts: outcome.curveTs, equity: outcome.curveEquity, length: outcome.curveTs.length },
+    fees: outcome.sim.fees,
+    tradedNotional: outcome.sim.tradedNotional,
+    exposure: outcome.steps > 0 ? outcome.stepsInMarket / outcome.steps : 0,
+  };
+}
+
+/** Metrics only, without the document (the optimizer's path: no hashing, no per-point arrays). */
+export function evaluateBacktest(req: BacktestRequest): Metrics {
+  const { outcome } = simulate(req);
+  return computeMetrics({ ...metricInputs(outcome), trades: outcome.sim.trades, initialCash: req.cash });
+}
+
+export function runBacktest(req: BacktestRequest): BacktestResult {
+  const { id, assumptions, params } = backtestIdentity(req);
+  const { outcome, symbols } = simulate(req);
   const to = Number.isFinite(outcome.to) ? outcome.to : (req.to ?? 0);
   const sim = outcome.sim;
   const document = buildDocument({
     id,
     strategy: req.strategy.name,
     params,
-    symbols: [...runner.symbols],
+    symbols: [...symbols],
     timeframe: req.baseTimeframe,
     from: Number.isFinite(outcome.from) ? outcome.from : (req.from ?? 0),
     to,
     assumptions,
-    curve: { ts: outcome.curveTs, equity: outcome.curveEquity, length: outcome.curveTs.length },
+    ...metricInputs(outcome),
     closed: sim.trades,
     open: sim.openTrades(to),
-    fees: sim.fees,
-    tradedNotional: sim.tradedNotional,
-    exposure: outcome.steps > 0 ? outcome.stepsInMarket / outcome.steps : 0,
     signals: outcome.signals,
     rejections: outcome.rejections,
     unfilled: outcome.unfilled,

@@ -17,10 +17,11 @@ export const COMMANDS: CommandEntry[] = [
   { names: ['keys', 'audit', 'backup', 'restore'], load: async () => (await import('./security.js')).registerSecurity },
   { names: ['signals'], load: async () => (await import('./signals.js')).registerSignals },
   { names: ['strategies'], load: async () => (await import('./strategies.js')).registerStrategies },
-  { names: ['backtest', 'optimize'], load: async () => (await import('./backtest.js')).registerBacktest },
   { names: ['report'], load: async () => (await import('./report.js')).registerReport },
   { names: ['collect'], load: async () => (await import('./collect.js')).registerCollect },
   { names: ['backfill'], load: async () => (await import('./backfill.js')).registerBackfill },
   { names: ['doctor'], load: async () => (await import('./doctor.js')).registerDoctor },
   { names: ['serve'], load: async () => (await import('./serve.js')).registerServe },
+  { names: ['backtest'], load: async () => (await import('./backtest.js')).registerBacktest },
+  { names: ['optimize'], load: async () => (await import('./optimize.js')).registerOptimize },
 ];
