@@ -99,3 +99,24 @@ describe('cleanMacro', () => {
     expect(r.rejected.map((x) => x.reason)).toEqual(['duplicate', 'off_grid', 'future']);
   });
 });
+
+describe('outlierIndexes median', () => {
+  it('agrees with a sort-based MAD test on random windows', () => {
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const closes = Array.from({ length: 2000 }, () => 100 + rnd() * 10 + (rnd() < 0.01 ? 80 : 0));
+    const med = (v: number[]) => {
+      const x = [...v].sort((a, b) => a - b);
+      return x.length % 2 ? x[x.length >> 1] : (x[x.length / 2 - 1] + x[x.length / 2]) / 2;
+    };
+    const expected: number[] = [];
+    for (let i = 0; i < closes.length; i++) {
+      const around = closes.slice(Math.max(0, i - 5), i).concat(closes.slice(i + 1, i + 6));
+      const m = med(around);
+      const scale = med(around.map((v) => Math.abs(v - m))) * 1.4826;
+      if (Math.abs(closes[i] - m) > 4 * scale) expected.push(i);
+    }
+    expect(expected.length).toBeGreaterThan(5);
+    expect(outlierIndexes(closes, 0, 4, 5)).toEqual(expected);
+  });
+});

@@ -44,10 +44,39 @@ export interface CleanCandles {
   gaps: Gap[];
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+/** Moves the k-th smallest of a[0..n) to a[k], smaller ones before it (Hoare's quickselect, in place). */
+function selectKth(a: Float64Array, n: number, k: number): void {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+/** Median of the first n values of buf (reordered in place: buf is scratch space). */
+function medianOf(buf: Float64Array, n: number): number {
+  const m = n >> 1;
+  selectKth(buf, n, m);
+  if (n % 2) return buf[m];
+  let below = buf[0];
+  for (let i = 1; i < m; i++) if (buf[i] > below) below = buf[i];
+  return (below + buf[m]) / 2;
 }
 
 /** Why a single candle cannot be stored, or undefined when it can. */
@@ -71,12 +100,28 @@ export function candleFault(c: Candle, rules: CandleRules): RejectReason | undef
  */
 export function outlierIndexes(closes: readonly number[], firstNew: number, mads: number, neighbours: number, floor = 0): number[] {
   const out: number[] = [];
+  // Two scratch buffers for the whole pass: this runs on every page of every backfill.
+  const around = new Float64Array(2 * neighbours);
+  const deviations = new Float64Array(2 * neighbours);
   for (let i = firstNew; i < closes.length; i++) {
-    const around: number[] = [];
-    for (let j = Math.max(0, i - neighbours); j <= Math.min(closes.length - 1, i + neighbours); j++) if (j !== i) around.push(closes[j]);
-    if (around.length < 4) continue;
-    const med = median(around);
-    const scale = Math.max(median(around.map((v) => Math.abs(v - med))) * 1.4826, floor * Math.abs(med));
+    let n = 0;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (let j = Math.max(0, i - neighbours); j <= Math.min(closes.length - 1, i + neighbours); j++) {
+      if (j === i) continue;
+      const v = closes[j];
+      around[n++] = v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (n < 4) continue;
+    // The median lies in [lo, hi] and the scale is at least floor × |median|: when even the farthest neighbour is
+    // within mads × that smallest scale, the close cannot be an outlier, and the two medians are not needed.
+    const c = closes[i];
+    if (lo > 0 && Math.max(Math.abs(c - lo), Math.abs(c - hi)) <= mads * floor * lo) continue;
+    const med = medianOf(around, n);
+    for (let k = 0; k < n; k++) deviations[k] = Math.abs(around[k] - med);
+    const scale = Math.max(medianOf(deviations, n) * 1.4826, floor * Math.abs(med));
     if (scale > 0 && Math.abs(closes[i] - med) > mads * scale) out.push(i);
   }
   return out;

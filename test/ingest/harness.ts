@@ -10,7 +10,8 @@ import { fakeBinance, type FakeBinanceOptions } from '../fakes/binance.js';
 import { fakeCoinGecko, type FakeCoinGeckoOptions } from '../fakes/coingecko.js';
 import { fakeFred } from '../fakes/fred.js';
 import type { FakeServer } from '../fakes/server.js';
-import { dropPgSchema } from '../helpers/env.js';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dropPgSchema, REPO_ROOT } from '../helpers/env.js';
 
 export const FRED_KEY = 'f00dcafe0123456789abcdef01234567';
 export const GECKO_KEY = 'CG-testkey-9f8e7d6c5b4a';
@@ -66,4 +67,26 @@ export async function ingestHarness(url: string, config: Config) {
       await dropPgSchema(url);
     },
   };
+}
+
+export interface MtsRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts `node bin/mts.js …` as a child process (the way users run it); `done` resolves when it exits. */
+export function spawnMts(args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<MtsRun> } {
+  const child = spawn(process.execPath, ['bin/mts.js', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env, MTS_LOG_LEVEL: env.MTS_LOG_LEVEL ?? 'debug' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const done = new Promise<MtsRun>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done };
 }
