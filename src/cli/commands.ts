@@ -5,6 +5,7 @@ import { registerConfig } from './config.js';
 import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
+import { registerRun } from './run-pipeline.js';
 
 /** Every CLI command, one register function per file. */
-export const COMMANDS: ((program: Command) => void)[] = [registerConfig, registerData, registerDemo, registerCollect, registerBackfill, registerDoctor];
+export const COMMANDS: ((program: Command) => void)[] = [registerConfig, registerData, registerDemo, registerCollect, registerBackfill, registerDoctor, registerRun];
