@@ -6,6 +6,18 @@ import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
 import { registerRun } from './run-pipeline.js';
+import { registerSignals } from './signals.js';
+import { registerStrategies } from './strategies.js';
 
 /** Every CLI command, one register function per file. */
-export const COMMANDS: ((program: Command) => void)[] = [registerConfig, registerData, registerDemo, registerCollect, registerBackfill, registerDoctor, registerRun];
+export const COMMANDS: ((program: Command) => void)[] = [
+  registerConfig,
+  registerData,
+  registerDemo,
+  registerCollect,
+  registerBackfill,
+  registerDoctor,
+  registerSignals,
+  registerStrategies,
+  registerRun,
+];

@@ -8,7 +8,7 @@
  * one; the runner checks every precomputed series for causality (full data vs a prefix) before trusting it.
  */
 import type { CandleColumns, PositionSide, Signal, SignalSide, SignalStrength } from '../core/types.js';
-import type { Timeframe } from '../core/time.js';
+import { type Timeframe, TIMEFRAMES } from '../core/time.js';
 
 export type ParamValue = number | boolean | string;
 
@@ -16,6 +16,8 @@ export interface ParamSpec<T extends ParamValue = ParamValue> {
   default: T;
   min?: number;
   max?: number;
+  /** For number params: only whole numbers. */
+  integer?: boolean;
   /** For string params: the allowed values. */
   options?: readonly string[];
   description?: string;
@@ -75,6 +77,15 @@ export interface PrecomputeContext<P> {
   /** The symbol's whole series, for causal batch kernels (indicators). Checked for look-ahead by the runner. */
   readonly candles: CandleColumns;
   readonly timeframe: Timeframe;
+  /** Every symbol loaded for this run (its own universe plus the ones it reads through assetClose/asset). */
+  readonly symbols: readonly string[];
+  /**
+   * A macro series aligned to this symbol's bars: element i is the value known at bar i's close (as-of join,
+   * carried forward; NaN before the first publication). Empty series → all NaN.
+   */
+  macro(series: string): Float64Array;
+  /** Another symbol's closes aligned to this symbol's bars (its latest bar closed at or before bar i's close; NaN before it starts). */
+  assetClose(symbol: string): Float64Array | undefined;
 }
 
 export interface BarContext<P> {
@@ -103,8 +114,8 @@ export interface StrategyDefinition<S extends ParamSpecs = ParamSpecs> {
   /** Macro series it reads. */
   macro?: readonly string[];
   params: S;
-  /** History needed before the first decision, in bars of `timeframe`. */
-  warmupBars: (params: ParamsOf<S>) => number;
+  /** History needed before the first decision, in bars of the timeframe it runs on (convert days with `barsIn`). */
+  warmupBars: (params: ParamsOf<S>, timeframe: Timeframe) => number;
   /** Causal series computed once per symbol over the whole series; read with `bar.value(key)`. */
   precompute?: (ctx: PrecomputeContext<ParamsOf<S>>) => Record<string, Float64Array>;
   /** Called at the close of every bar after warm-up, per symbol. */
@@ -121,6 +132,14 @@ export interface Strategy<S extends ParamSpecs = ParamSpecs> extends StrategyDef
 }
 
 export type AnyStrategy = Strategy<any>;
+
+/**
+ * Bars of `timeframe` in a duration of `days` (whole bars, at least 1): how strategies turn their windows in time
+ * into bar counts, so a 14-day window is 14 daily bars or 336 hourly bars, never 14 rows of unknown spacing.
+ */
+export function barsIn(days: number, timeframe: Timeframe): number {
+  return Math.max(1, Math.round((days * 86_400_000) / TIMEFRAMES[timeframe]));
+}
 
 export function isStrategy(x: unknown): x is AnyStrategy {
   return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'mts.strategy';

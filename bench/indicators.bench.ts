@@ -1,0 +1,150 @@
+/**
+ * Each indicator kernel on 1,000,000 candles, measured in the same run against
+ * - trading-signals' streaming classes fed the same candles (target: ≥ 5× faster for RSI, ATR and Bollinger), and
+ * - a bare Float64Array loop doing the same arithmetic (bench/indicator-baselines.ts; target: ≤ 1.5× its time).
+ */
+import { ATR as TsATR, BollingerBands as TsBB, EMA as TsEMA, MACD as TsMACD, RSI as TsRSI, SMA as TsSMA } from 'trading-signals';
+import * as ind from '../src/indicators/index.js';
+import * as bare from './indicator-baselines.js';
+import { type BenchResult, bestOf } from './harness.js';
+
+const N = 1_000_000;
+
+/** A seeded geometric random walk with highs and lows around it: realistic magnitudes, reproducible. */
+function market(n: number) {
+  let s = 12345;
+  const rnd = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  const close = new Float64Array(n);
+  const high = new Float64Array(n);
+  const low = new Float64Array(n);
+  const other = new Float64Array(n);
+  let p = 40000;
+  let q = 2500;
+  for (let i = 0; i < n; i++) {
+    const r = (rnd() - 0.5) * 0.02;
+    p *= Math.exp(r);
+    q *= Math.exp(0.8 * r + (rnd() - 0.5) * 0.01);
+    close[i] = p;
+    high[i] = p * (1 + rnd() * 0.01);
+    low[i] = p * (1 - rnd() * 0.01);
+    other[i] = q;
+  }
+  return { close, high, low, other };
+}
+
+interface Kernel {
+  name: string;
+  ours: () => unknown;
+  bare: () => unknown;
+  peer?: () => unknown;
+  target?: boolean;
+}
+
+export default async function bench(): Promise<BenchResult[]> {
+  const { close, high, low, other } = market(N);
+  const kernels: Kernel[] = [
+    {
+      name: 'sma(20)',
+      ours: () => ind.sma(close, 20),
+      bare: () => bare.bareSma(close, 20),
+      peer: () => {
+        const t = new TsSMA(20);
+        for (let i = 0; i < N; i++) t.add(close[i]);
+      },
+    },
+    {
+      name: 'ema(26)',
+      ours: () => ind.ema(close, 26),
+      bare: () => bare.bareEma(close, 26),
+      peer: () => {
+        const t = new TsEMA(26);
+        for (let i = 0; i < N; i++) t.add(close[i]);
+      },
+    },
+    {
+      name: 'rsi(14)',
+      ours: () => ind.rsi(close, 14),
+      bare: () => bare.bareRsi(close, 14),
+      peer: () => {
+        const t = new TsRSI(14);
+        for (let i = 0; i < N; i++) t.add(close[i]);
+      },
+      target: true,
+    },
+    {
+      name: 'macd(12,26,9)',
+      ours: () => ind.macd(close),
+      bare: () => bare.bareMacd(close),
+      peer: () => {
+        const t = new TsMACD(new TsEMA(12), new TsEMA(26), new TsEMA(9));
+        for (let i = 0; i < N; i++) t.add(close[i]);
+      },
+    },
+    {
+      name: 'bollinger(20,2)',
+      ours: () => ind.bollinger(close, 20, 2),
+      bare: () => bare.bareBollinger(close, 20, 2),
+      peer: () => {
+        const t = new TsBB(20, 2);
+        for (let i = 0; i < N; i++) t.add(close[i]);
+      },
+      target: true,
+    },
+    {
+      name: 'atr(14)',
+      ours: () => ind.atr(high, low, close, 14),
+      bare: () => bare.bareAtr(high, low, close, 14),
+      peer: () => {
+        const t = new TsATR(14);
+        for (let i = 0; i < N; i++) t.add({ high: high[i], low: low[i], close: close[i] });
+      },
+      target: true,
+    },
+    { name: 'rollingStd(20)', ours: () => ind.rollingStd(close, 20), bare: () => bare.bareStd(close, 20) },
+    { name: 'rollingMax(336)', ours: () => ind.rollingMax(close, 336), bare: () => bare.bareMax(close, 336) },
+    { name: 'rollingCorrelation(72)', ours: () => ind.rollingCorrelation(close, other, 72), bare: () => bare.bareCorrelation(close, other, 72) },
+    { name: 'zscore(50)', ours: () => ind.zscore(close, 50), bare: () => bare.bareZscore(close, 50) },
+    { name: 'percentileRank(100)', ours: () => ind.percentileRank(close, 100), bare: () => bare.barePercentileRank(close, 100) },
+    { name: 'drawdownFromHigh(336)', ours: () => ind.drawdownFromHigh(close, 336), bare: () => bare.bareDrawdown(close, 336) },
+    { name: 'olsBeta(72)', ours: () => ind.olsBeta(other, close, 72), bare: () => bare.bareOls(other, close, 72) },
+    { name: 'logReturns', ours: () => ind.logReturns(close), bare: () => bare.bareLogReturns(close) },
+    { name: 'pctChange(24)', ours: () => ind.pctChange(close, 24), bare: () => bare.barePctChange(close, 24) },
+  ];
+  const rows: BenchResult[] = [];
+  for (const k of kernels) {
+    // Interleave so both sides see the same machine state; best of 7 each.
+    let oursMs = Number.POSITIVE_INFINITY;
+    let bareMs = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < 7; r++) {
+      oursMs = Math.min(oursMs, await bestOf(1, k.ours));
+      bareMs = Math.min(bareMs, await bestOf(1, k.bare));
+    }
+    const perSec = (ms: number) => N / (ms / 1000);
+    if (k.peer) {
+      const peerMs = await bestOf(2, k.peer);
+      rows.push({
+        name: `indicators ${k.name} vs trading-signals`,
+        figure: perSec(oursMs),
+        unit: 'candles/s',
+        baselineName: 'trading-signals',
+        baseline: perSec(peerMs),
+        ratio: peerMs / oursMs,
+        target: k.target ? '>= 5x' : undefined,
+      });
+    }
+    rows.push({
+      name: `indicators ${k.name} vs bare loop`,
+      figure: oursMs,
+      unit: 'ms',
+      baselineName: 'bare loop',
+      baseline: bareMs,
+      ratio: oursMs / bareMs,
+      target: '<= 1.5x',
+      lowerIsBetter: true,
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,226 @@
+/**
+ * Rolling mean and sum of squared deviations (M2) over a trailing window, by Welford's add/remove updates on
+ * values shifted by a recent window mean. The naive E[x²] − E[x]² loses most of its digits on prices near 1e5
+ * with a spread near 1e1; Welford keeps them, and the shift keeps the running mean small so its rounding does not
+ * leak into M2. The window is recomputed exactly (two passes, new shift) every `recomputeEvery(period)` bars,
+ * keyed on the bar index so that a prefix of the series gives bit-identical results (no look-ahead, equal to
+ * streaming).
+ *
+ * NaN policy: a NaN inside the window makes the output NaN; once it has left the window the values recover.
+ */
+
+/** A power of two, so the schedule is a mask test. */
+export const RECOMPUTE = 1024;
+
+/** A window whose M2 falls below this share of its recent peak is recomputed exactly. */
+const COLLAPSE = 1e-3;
+
+/** How often the moment kernels recompute their window exactly: often enough to bound rounding drift. */
+export function recomputeEvery(period: number): number {
+  return Math.max(128, 2 * period);
+}
+
+export interface Moments {
+  /** Mean of the window, NaN until the window is full of finite values. */
+  mean: Float64Array;
+  /** Sum of squared deviations from the mean, NaN where mean is NaN; never negative. */
+  m2: Float64Array;
+}
+
+export function rollingMoments(src: Float64Array, period: number): Moments {
+  const n = src.length;
+  const mean = new Float64Array(n);
+  const m2 = new Float64Array(n);
+  let count = 0; // finite values in the window
+  let nans = 0; // NaN values in the window
+  const every = recomputeEvery(period);
+  let nextRecompute = 0;
+  let shift = 0;
+  let mu = 0; // mean of the shifted values
+  let s = 0;
+  let peak = 0; // largest M2 since the last exact recompute
+  for (let i = 0; i < n; i++) {
+    const x = src[i] - shift;
+    const out = i >= period ? src[i - period] - shift : Number.NaN;
+    const xIn = !Number.isNaN(x);
+    const outFinite = i >= period && !Number.isNaN(out);
+    if (i >= period && !outFinite) nans--;
+    if (xIn && outFinite) {
+      // Same count in and out: one combined update.
+      const d = x - out;
+      const old = mu;
+      mu += d / count;
+      s += d * (x - mu + out - old);
+    } else {
+      if (outFinite) {
+        count--;
+        if (count === 0) {
+          mu = 0;
+          s = 0;
+        } else {
+          const d = out - mu;
+          mu -= d / count;
+          s -= d * (out - mu);
+        }
+      }
+      if (xIn) {
+        count++;
+        const d = x - mu;
+        mu += d / count;
+        s += d * (x - mu);
+      } else {
+        nans++;
+      }
+    }
+    if (i + 1 >= period && nans === 0) {
+      if (s > peak) peak = s;
+      // Rounding error in M2 scales with the largest M2 it has carried; when the window's spread collapses far
+      // below that (a big move has left a short window) the error would dominate, so recompute.
+      if (i >= nextRecompute || s < peak * COLLAPSE) {
+        nextRecompute = i + every;
+        let sum = 0;
+        for (let j = i - period + 1; j <= i; j++) sum += src[j];
+        shift = sum / period;
+        let dev = 0;
+        for (let j = i - period + 1; j <= i; j++) dev += src[j] - shift;
+        mu = dev / period;
+        let acc = 0;
+        for (let j = i - period + 1; j <= i; j++) {
+          const d = src[j] - shift - mu;
+          acc += d * d;
+        }
+        s = acc;
+        peak = s;
+      }
+      if (s < 0) s = 0;
+      mean[i] = shift + mu;
+      m2[i] = s;
+    } else {
+      mean[i] = Number.NaN;
+      m2[i] = Number.NaN;
+    }
+  }
+  return { mean, m2 };
+}
+
+export interface CoMoments {
+  meanX: Float64Array;
+  meanY: Float64Array;
+  /** Σ(x − x̄)² over the window. */
+  m2x: Float64Array;
+  /** Σ(y − ȳ)² over the window. */
+  m2y: Float64Array;
+  /** Σ(x − x̄)(y − ȳ) over the window. */
+  cxy: Float64Array;
+}
+
+/**
+ * Rolling co-moments of two series (the Welford update extended to a covariance). A bar where either value is
+ * NaN counts as a NaN in the window for both; the output is NaN while such a bar is inside the window.
+ */
+export function rollingCoMoments(x: Float64Array, y: Float64Array, period: number): CoMoments {
+  const n = x.length;
+  const meanX = new Float64Array(n);
+  const meanY = new Float64Array(n);
+  const m2x = new Float64Array(n);
+  const m2y = new Float64Array(n);
+  const cxy = new Float64Array(n);
+  let count = 0;
+  let nans = 0;
+  let mx = 0;
+  let my = 0;
+  let sx = 0;
+  let sy = 0;
+  let c = 0;
+  const every = recomputeEvery(period);
+  let nextRecompute = 0;
+  let kx = 0; // shifts, as in rollingMoments
+  let ky = 0;
+  let peakX = 0;
+  let peakY = 0;
+  for (let i = 0; i < n; i++) {
+    const a = x[i] - kx;
+    const b = y[i] - ky;
+    const inOk = !Number.isNaN(a) && !Number.isNaN(b);
+    if (i >= period) {
+      const oa = x[i - period] - kx;
+      const ob = y[i - period] - ky;
+      if (!Number.isNaN(oa) && !Number.isNaN(ob)) {
+        count--;
+        if (count === 0) {
+          mx = my = sx = sy = c = 0;
+        } else {
+          const da = oa - mx;
+          mx -= da / count;
+          const db = ob - my;
+          my -= db / count;
+          sx -= da * (oa - mx);
+          sy -= db * (ob - my);
+          c -= da * (ob - my);
+        }
+      } else {
+        nans--;
+      }
+    }
+    if (inOk) {
+      count++;
+      const da = a - mx;
+      mx += da / count;
+      const db = b - my;
+      my += db / count;
+      sx += da * (a - mx);
+      sy += db * (b - my);
+      c += da * (b - my);
+    } else {
+      nans++;
+    }
+    if (i + 1 >= period && nans === 0) {
+      if (sx > peakX) peakX = sx;
+      if (sy > peakY) peakY = sy;
+      if (i >= nextRecompute || sx < peakX * COLLAPSE || sy < peakY * COLLAPSE) {
+        nextRecompute = i + every;
+        let sa = 0;
+        let sb = 0;
+        for (let j = i - period + 1; j <= i; j++) {
+          sa += x[j];
+          sb += y[j];
+        }
+        kx = sa / period;
+        ky = sb / period;
+        sa = 0;
+        sb = 0;
+        for (let j = i - period + 1; j <= i; j++) {
+          sa += x[j] - kx;
+          sb += y[j] - ky;
+        }
+        mx = sa / period;
+        my = sb / period;
+        let qa = 0;
+        let qb = 0;
+        let qc = 0;
+        for (let j = i - period + 1; j <= i; j++) {
+          const da = x[j] - kx - mx;
+          const db = y[j] - ky - my;
+          qa += da * da;
+          qb += db * db;
+          qc += da * db;
+        }
+        sx = qa;
+        sy = qb;
+        c = qc;
+        peakX = sx;
+        peakY = sy;
+      }
+      if (sx < 0) sx = 0;
+      if (sy < 0) sy = 0;
+      meanX[i] = kx + mx;
+      meanY[i] = ky + my;
+      m2x[i] = sx;
+      m2y[i] = sy;
+      cxy[i] = c;
+    } else {
+      meanX[i] = meanY[i] = m2x[i] = m2y[i] = cxy[i] = Number.NaN;
+    }
+  }
+  return { meanX, meanY, m2x, m2y, cxy };
+}

@@ -1,0 +1,344 @@
+/**
+ * StrategyRunner: runs one strategy with its parameters over market data, the same way for signal generation,
+ * backtests and paper trading (they differ only in who drives it and where `position()` comes from).
+ *
+ * API (stable; the backtester builds on it):
+ *   const runner = new StrategyRunner(strategy, overrides, { candles, macro }, { symbols?, position?, source? });
+ *     candles: Map<symbol, CandleColumns> already at strategy.timeframe (see resampleCandles), oldest first;
+ *     macro:   Map<series, MacroObservation[]> (as-of joined here: date D usable from D+1 00:00 UTC).
+ *     symbols: the symbols to decide on (default: strategy.symbols present in the data, else every loaded symbol);
+ *              other loaded symbols are still readable through ctx.asset().
+ *     position(symbol, strategy): the position the caller holds (backtest/paper); without it the runner tracks
+ *              the strategy's own signal-implied position (LONG/SHORT opens, CLOSE flattens).
+ *   runner.symbols, runner.params, runner.barMs
+ *   runner.bars(symbol) → CandleColumns;  runner.firstIndex(symbol) → first bar index after warm-up
+ *   runner.closeTime(symbol, i) → ts[i] + bar length (the moment the decision at bar i is made)
+ *   runner.onBar(symbol, i) → Signal[]  (ts = bar close time, price = bar close; defaults: confidence 1,
+ *              strength from confidence, size 1 = the full size the risk module allows, no stops)
+ *   runner.run({ from?, to?, onSignal? }) → Signal[] over bars closing in [from, to], all symbols in time order.
+ * Constructing the runner runs `precompute` once per symbol and checks every precomputed series for look-ahead
+ * (recomputed on a prefix of the data and compared); a mismatch throws an InputError naming strategy and key.
+ */
+import { InputError, MtsError } from '../core/errors.js';
+import { isoTime, TIMEFRAMES } from '../core/time.js';
+import type { CandleColumns, MacroObservation, PositionSide, Signal, SignalSide } from '../core/types.js';
+import { strengthFromConfidence } from '../core/types.js';
+import { AsOfSeries, asOfJoin } from './asof.js';
+import type { AnyStrategy, BarContext, BarView, MacroView, PrecomputeContext, SignalIntent } from './contract.js';
+import { AsOfMacroView, SeriesView } from './views.js';
+
+export interface MarketData {
+  candles: ReadonlyMap<string, CandleColumns>;
+  macro: ReadonlyMap<string, readonly MacroObservation[]>;
+}
+
+export type PositionLookup = (symbol: string, strategy: string) => PositionSide | null;
+
+export interface RunnerOptions {
+  symbols?: readonly string[];
+  position?: PositionLookup;
+  /** Where the strategy came from (a file path for user strategies), for error messages. */
+  source?: string;
+  /** Check precomputed series for look-ahead (default true). */
+  checkLookAhead?: boolean;
+}
+
+/** A strategy failed while running; names the strategy, its file, the symbol and the bar. */
+export class StrategyFailure extends MtsError {
+  constructor(message: string, details: Record<string, unknown>, cause: unknown) {
+    super('input', 'E_STRATEGY_FAILED', message, details, { cause });
+  }
+}
+
+interface ImpliedPosition {
+  side: PositionSide;
+  stopLoss: number | null;
+  takeProfit: number | null;
+}
+
+const SIDES = new Set<SignalSide>(['LONG', 'SHORT', 'CLOSE']);
+const BAR_FIELDS = new Set(['ts', 'open', 'high', 'low', 'close', 'volume']);
+const TOLERANCE = 1e-9;
+
+function prefix(c: CandleColumns, n: number): CandleColumns {
+  return { length: n, ts: c.ts.subarray(0, n), open: c.open.subarray(0, n), high: c.high.subarray(0, n), low: c.low.subarray(0, n), close: c.close.subarray(0, n), volume: c.volume.subarray(0, n) };
+}
+
+function same(a: number, b: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  return Math.abs(a - b) <= TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+export class StrategyRunner {
+  readonly symbols: readonly string[];
+  readonly params: Readonly<Record<string, number | boolean | string>>;
+  readonly barMs: number;
+  private readonly views = new Map<string, SeriesView>();
+  private readonly assetViews = new Map<string, SeriesView>();
+  private readonly macroViews = new Map<string, AsOfMacroView>();
+  private readonly closeTimes = new Map<string, Float64Array>();
+  /** The signal-implied position per symbol (used when the caller gives no position lookup). */
+  private readonly implied = new Map<string, ImpliedPosition>();
+  private readonly tracksImplied: boolean;
+  private readonly position: PositionLookup;
+  private readonly ctx: BarContext<any> & { now: number; symbol: string; bar: BarView };
+  private readonly label: string;
+  private readonly warmup: number;
+
+  constructor(
+    readonly strategy: AnyStrategy,
+    overrides: Record<string, unknown> | undefined,
+    private readonly data: MarketData,
+    opts: RunnerOptions = {},
+  ) {
+    this.params = strategy.resolveParams(overrides ?? {});
+    this.barMs = TIMEFRAMES[strategy.timeframe as keyof typeof TIMEFRAMES];
+    this.label = opts.source ? `${strategy.name} (${opts.source})` : strategy.name;
+    this.warmup = strategy.warmupBars(this.params, strategy.timeframe);
+    const wanted = opts.symbols ?? (strategy.symbols.length ? strategy.symbols : [...data.candles.keys()]);
+    this.symbols = Object.freeze(wanted.filter((s) => (data.candles.get(s)?.length ?? 0) > 0));
+    this.tracksImplied = opts.position === undefined;
+    this.position = opts.position ?? ((symbol) => this.implied.get(symbol)?.side ?? null);
+
+    // macro views are made on first use and read the runner's current moment through ctx.now
+    const macroView = (series: string): MacroView => {
+      let v = this.macroViews.get(series);
+      if (!v) {
+        v = new AsOfMacroView(new AsOfSeries(series, data.macro.get(series) ?? []), () => this.ctx.now);
+        this.macroViews.set(series, v);
+      }
+      return v;
+    };
+    this.ctx = {
+      params: this.params,
+      now: 0,
+      symbol: '',
+      bar: undefined as unknown as BarView,
+      symbols: this.symbols,
+      asset: (symbol: string) => this.assetAt(symbol),
+      macro: macroView,
+      position: (symbol?: string) => this.position(symbol ?? this.ctx.symbol, strategy.name),
+    };
+
+    for (const symbol of data.candles.keys()) {
+      const candles = data.candles.get(symbol)!;
+      const closes = new Float64Array(candles.length);
+      for (let i = 0; i < candles.length; i++) closes[i] = candles.ts[i] + this.barMs;
+      this.closeTimes.set(symbol, closes);
+      this.assetViews.set(symbol, new SeriesView(symbol, strategy.timeframe, candles, new Map(), strategy.name));
+    }
+    for (const symbol of this.symbols) {
+      const values = this.precomputeFor(symbol, opts.checkLookAhead !== false);
+      this.views.set(symbol, new SeriesView(symbol, strategy.timeframe, data.candles.get(symbol)!, values, strategy.name));
+    }
+  }
+
+  private precomputeContext(symbol: string, candles: CandleColumns): PrecomputeContext<any> {
+    const closes = this.closeTimes.get(symbol)!.subarray(0, candles.length);
+    const macroCache = new Map<string, Float64Array>();
+    return {
+      params: this.params,
+      symbol,
+      candles,
+      timeframe: this.strategy.timeframe,
+      symbols: [...this.data.candles.keys()],
+      macro: (series) => {
+        let m = macroCache.get(series);
+        if (!m) macroCache.set(series, (m = asOfJoin(this.data.macro.get(series) ?? [], closes)));
+        return m;
+      },
+      assetClose: (other) => {
+        const oc = this.data.candles.get(other);
+        if (!oc) return undefined;
+        const out = new Float64Array(candles.length);
+        let k = -1;
+        for (let i = 0; i < candles.length; i++) {
+          while (k + 1 < oc.length && oc.ts[k + 1] + this.barMs <= closes[i]) k++;
+          out[i] = k < 0 ? Number.NaN : oc.close[k];
+        }
+        return out;
+      },
+    };
+  }
+
+  private precomputeFor(symbol: string, check: boolean): Map<string, Float64Array> {
+    const pre = this.strategy.precompute;
+    if (!pre) return new Map();
+    const candles = this.data.candles.get(symbol)!;
+    const full = this.guard(symbol, 'precompute', () => pre(this.precomputeContext(symbol, candles)));
+    const values = new Map<string, Float64Array>();
+    for (const [key, arr] of Object.entries(full ?? {})) {
+      if (!(arr instanceof Float64Array) || arr.length !== candles.length) {
+        throw new InputError('E_STRATEGY_SERIES', `strategy ${this.label}: precomputed series "${key}" for ${symbol} must be a Float64Array of ${candles.length} values (one per bar)`);
+      }
+      if (BAR_FIELDS.has(key)) {
+        throw new InputError('E_STRATEGY_SERIES', `strategy ${this.label}: precomputed series "${key}" has the name of a bar field; bar.value("${key}") would be ambiguous, rename it`);
+      }
+      values.set(key, arr);
+    }
+    if (check && values.size > 0 && candles.length >= 4) {
+      // any cut point exposes a series that reads later bars; a third of the data keeps the check cheap
+      const cut = Math.max(2, Math.floor(candles.length / 3));
+      const part = this.guard(symbol, 'precompute', () => pre(this.precomputeContext(symbol, prefix(candles, cut))));
+      for (const [key, arr] of values) {
+        const p = (part as Record<string, Float64Array>)[key];
+        for (let i = 0; i < cut; i++) {
+          if (!p || !same(arr[i], p[i])) {
+            throw new InputError(
+              'E_LOOKAHEAD',
+              `strategy ${this.label}: precomputed series "${key}" for ${symbol} looks ahead: at ${isoTime(candles.ts[i])} it is ${arr[i]} with the later data and ${p ? p[i] : 'missing'} without it`,
+              { strategy: this.strategy.name, key, symbol },
+            );
+          }
+        }
+      }
+    }
+    return values;
+  }
+
+  private guard<T>(symbol: string, where: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      return this.fail(err, symbol, where);
+    }
+  }
+
+  /** Rethrows what a strategy threw as a StrategyFailure naming the strategy, its file, the symbol and the bar. */
+  private fail(err: unknown, symbol: string, where: string, ts?: number): never {
+    if (err instanceof MtsError && (err.code === 'E_STRATEGY_KEY' || err.code === 'E_STRATEGY_FAILED')) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    const at = ts === undefined ? '' : ` at ${isoTime(ts)}`;
+    throw new StrategyFailure(`strategy ${this.label} failed in ${where} for ${symbol}${at}: ${msg}`, { strategy: this.strategy.name, symbol }, err);
+  }
+
+  private assetAt(symbol: string): BarView | undefined {
+    const v = this.assetViews.get(symbol);
+    if (!v) return undefined;
+    return v.seekClosedBy(this.ctx.now, this.barMs) < 0 ? undefined : v;
+  }
+
+  bars(symbol: string): CandleColumns {
+    const c = this.data.candles.get(symbol);
+    if (!c) throw new InputError('E_SYMBOL', `strategy ${this.label}: no candles loaded for ${symbol}`);
+    return c;
+  }
+
+  firstIndex(_symbol: string): number {
+    return this.warmup;
+  }
+
+  closeTime(symbol: string, index: number): number {
+    return this.bars(symbol).ts[index] + this.barMs;
+  }
+
+  /** The decision at the close of bar `index` of `symbol`. */
+  onBar(symbol: string, index: number): Signal[] {
+    const view = this.views.get(symbol);
+    if (!view) throw new InputError('E_SYMBOL', `strategy ${this.label}: ${symbol} is not one of its symbols (${this.symbols.join(', ')})`);
+    if (index < this.warmup || index >= view.candles.length) return [];
+    view.index = index;
+    if (this.tracksImplied) this.exitImpliedAtLevels(symbol, view, index);
+    const ctx = this.ctx;
+    ctx.now = view.candles.ts[index] + this.barMs;
+    ctx.symbol = symbol;
+    ctx.bar = view;
+    // inline try/catch rather than guard(): no closure allocated per bar
+    let out: ReturnType<AnyStrategy['onBar']>;
+    try {
+      out = this.strategy.onBar(ctx);
+    } catch (err) {
+      this.fail(err, symbol, 'onBar', ctx.now);
+    }
+    if (!out) return [];
+    const intents = (Array.isArray(out) ? out : [out]) as SignalIntent[];
+    const signals: Signal[] = [];
+    for (const intent of intents) {
+      if (!intent) continue;
+      const s = this.toSignal(intent, symbol, view);
+      signals.push(s);
+      if (!this.tracksImplied) continue;
+      if (s.side === 'CLOSE') this.implied.delete(s.symbol);
+      else this.implied.set(s.symbol, { side: s.side, stopLoss: s.stopLoss, takeProfit: s.takeProfit });
+    }
+    return signals;
+  }
+
+  /** A signal-implied position ends when a bar touches its stop or target, as a bracket order would. */
+  private exitImpliedAtLevels(symbol: string, view: SeriesView, index: number): void {
+    const p = this.implied.get(symbol);
+    if (!p) return;
+    const hi = view.candles.high[index];
+    const lo = view.candles.low[index];
+    const long = p.side === 'LONG';
+    const stopped = p.stopLoss !== null && (long ? lo <= p.stopLoss : hi >= p.stopLoss);
+    const reached = p.takeProfit !== null && (long ? hi >= p.takeProfit : lo <= p.takeProfit);
+    if (stopped || reached) this.implied.delete(symbol);
+  }
+
+  private toSignal(intent: SignalIntent, symbol: string, view: SeriesView): Signal {
+    const bad = (what: string): never => {
+      throw new StrategyFailure(`strategy ${this.label} returned a bad signal for ${symbol} at ${isoTime(this.ctx.now)}: ${what}`, { strategy: this.strategy.name, symbol }, undefined);
+    };
+    if (!SIDES.has(intent.side)) bad(`side must be LONG, SHORT or CLOSE, got ${JSON.stringify(intent.side)}`);
+    const target = intent.symbol ?? symbol;
+    let price = view.close();
+    if (target !== symbol) {
+      const other = this.assetAt(target);
+      if (!other) bad(`no bar of ${target} closed by then`);
+      price = other!.close();
+    }
+    const confidence = intent.confidence ?? 1;
+    if (!Number.isFinite(confidence)) bad(`confidence is ${confidence}`);
+    const size = intent.size ?? 1;
+    if (!Number.isFinite(size) || size < 0) bad(`size is ${size}`);
+    const c = Math.min(1, Math.max(0, confidence));
+    const level = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
+    return {
+      ts: this.ctx.now,
+      strategy: this.strategy.name,
+      symbol: target,
+      side: intent.side,
+      confidence: c,
+      strength: intent.strength ?? strengthFromConfidence(c),
+      price,
+      size,
+      stopLoss: level(intent.stopLoss),
+      takeProfit: level(intent.takeProfit),
+      ...(intent.meta ? { meta: intent.meta } : {}),
+    };
+  }
+
+  /** Runs every symbol over the bars closing in [from, to], in time order (ties in symbol order). */
+  run(opts: { from?: number; to?: number; onSignal?: (s: Signal) => void } = {}): Signal[] {
+    const from = opts.from ?? Number.NEGATIVE_INFINITY;
+    const to = opts.to ?? Number.POSITIVE_INFINITY;
+    const syms = this.symbols;
+    const next = new Int32Array(syms.length);
+    const closes = syms.map((s) => this.closeTimes.get(s)!);
+    for (let k = 0; k < syms.length; k++) {
+      let i = this.warmup;
+      while (i < closes[k].length && closes[k][i] < from) i++;
+      next[k] = i;
+    }
+    const out: Signal[] = [];
+    for (;;) {
+      let best = -1;
+      let bestT = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < syms.length; k++) {
+        const i = next[k];
+        if (i < closes[k].length && closes[k][i] < bestT) {
+          bestT = closes[k][i];
+          best = k;
+        }
+      }
+      if (best < 0 || bestT > to) break;
+      const signals = this.onBar(syms[best], next[best]++);
+      for (const s of signals) {
+        out.push(s);
+        opts.onSignal?.(s);
+      }
+    }
+    return out;
+  }
+}
