@@ -24,4 +24,5 @@ export const COMMANDS: CommandEntry[] = [
   { names: ['serve'], load: async () => (await import('./serve.js')).registerServe },
   { names: ['backtest'], load: async () => (await import('./backtest.js')).registerBacktest },
   { names: ['optimize'], load: async () => (await import('./optimize.js')).registerOptimize },
+  { names: ['run'], load: async () => (await import('./run-pipeline.js')).registerRun },
 ];

@@ -23,6 +23,11 @@ export class FreshnessTracker {
     metrics.dataFreshness.set({ item }, lagMs / 1000);
   }
 
+  /** Forgets the samples so far (e.g. those of a simulation's warm-up). */
+  reset(): void {
+    this.byItem.clear();
+  }
+
   summary(): Record<string, LagSummary> {
     const out: Record<string, LagSummary> = {};
     for (const [item, s] of this.byItem) out[item] = { maxMs: s.max, meanMs: s.n ? s.sum / s.n : 0, samples: s.n };

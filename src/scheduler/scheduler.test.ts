@@ -66,11 +66,13 @@ describe('Scheduler on a virtual clock', () => {
     const count = (id: string) => rec.runs.filter((r) => r.item === id).length;
     expect(count('candles:binance:BTC/USDT:15m')).toBe(96); // 24 h / 15 min
     expect(count('candles:binance:SOL/USDT:1h')).toBe(24);
-    // the start-up run of each series covers everything up to yesterday; Wednesday's release adds nothing new
-    expect(count('macro:fred:VIXCLS')).toBe(1);
+    // the start-up run at 00:00 fetches through Monday (Monday's value came with Tuesday's release); Wednesday's
+    // 21:00 release brings Tuesday's; the weekly H.10 series have nothing new until next Monday
+    expect(count('macro:fred:VIXCLS')).toBe(2);
+    expect(count('macro:fred:DTWEXBGS')).toBe(1);
     // the start-up run generates for the last settled hour (23:00 the day before), then one per hour
     expect(count('signals')).toBe(25);
-    expect(s.budget.totals()).toEqual({ binance: 2 * 96 + 8 * 24, fred: 9 });
+    expect(s.budget.totals()).toEqual({ binance: 2 * 96 + 8 * 24, fred: 9 + 7 });
     // no range is asked twice or skipped: consecutive BTC ranges touch
     const btc = rec.runs.filter((r) => r.item === 'candles:binance:BTC/USDT:15m').map((r) => r.range);
     for (let i = 1; i < btc.length; i++) expect(btc[i].from).toBe(btc[i - 1].to);

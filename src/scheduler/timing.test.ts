@@ -57,6 +57,8 @@ describe('ranges', () => {
     const wed = t('2024-03-06T21:00:00Z');
     expect(wantedRange(vix, wed, t('2024-03-06T00:00:00Z'), timing)).toBeUndefined(); // Tuesday already stored
     expect(wantedRange(vix, wed, t('2024-03-05T00:00:00Z'), timing)).toEqual({ from: t('2024-03-05T00:00:00Z'), to: t('2024-03-06T00:00:00Z') });
+    // after a missed week, one range up to Tuesday (Wednesday's own value is not out at 21:00 on Wednesday)
+    expect(wantedRange(vix, wed, t('2024-02-27T00:00:00Z'), timing)).toEqual({ from: t('2024-02-27T00:00:00Z'), to: t('2024-03-06T00:00:00Z') });
     expect(wantedRange(vix, t('2024-03-09T21:00:00Z'), t('2024-03-08T00:00:00Z'), timing)).toBeUndefined(); // Saturday: Friday comes Monday
   });
 

@@ -70,7 +70,7 @@ export function lagAt(item: ScheduleItem, dataUntil: number | null, now: number,
 /**
  * The range an item run should fetch at `now`, from what is stored (`dataUntil`, exclusive), or undefined when
  * nothing new can exist yet. Candles: every closed candle since the last stored one, in one range however long
- * the downtime was. Macro: from the first missing date to yesterday, only when a new observation is due.
+ * the downtime was. Macro: from the first missing date to the newest observation due by now, only when one is due.
  * Signals: the current hour (missed hours are not replayed: their alerts would be stale).
  */
 /** Where an item with nothing stored starts: `initialLookback` before now (a week at least for FRED). */
@@ -91,10 +91,11 @@ export function wantedRange(item: ScheduleItem, now: number, dataUntil: number |
     return from < to ? { from, to } : undefined;
   }
   if (item.kind === 'macro') {
-    const to = floorToGrid(now, DAY_MS);
-    const from = dataUntil ?? (initialDataUntil(item, now, t) as number);
+    // Up to the newest observation FRED should have published by now, never today's (not out yet).
     const expected = expectedLatestObservation(item, now, t);
-    if (dataUntil !== null && !(expected >= dataUntil)) return undefined;
+    if (Number.isNaN(expected)) return undefined;
+    const from = dataUntil ?? (initialDataUntil(item, now, t) as number);
+    const to = expected + DAY_MS;
     return from < to ? { from, to } : undefined;
   }
   const hour = floorToGrid(now - t.signalsDelayMs, item.intervalMs);

@@ -3,7 +3,7 @@
  * in flight has been answered and the work it woke has settled, so a simulated day takes the requests it would
  * take in real time, in the same order, and no timeout fires because the clock ran ahead of a socket.
  */
-import { flushMicrotasks, type VirtualClock } from '../core/clock.js';
+import { type Clock, flushMicrotasks, type VirtualClock } from '../core/clock.js';
 
 /** The fetch the source clients use, wrapped to count requests in flight (body read included). */
 export type FetchFn = (url: string, init: { method: string; headers: Record<string, string>; signal: AbortSignal }) => Promise<Response>;
@@ -24,6 +24,32 @@ export function trackedFetch(base: FetchFn = (url, init) => fetch(url, init)): {
   return { fetch: tracked, inFlight: () => n };
 }
 
+/**
+ * The clock handed to the work a run does (sources, limiters, retries), counting its pending sleeps: a run with
+ * no request in flight is either computing (busy) or asleep on virtual time (waiting for the clock to move).
+ */
+export class SleepCountingClock implements Clock {
+  private n = 0;
+  constructor(private readonly inner: Clock) {}
+
+  now(): number {
+    return this.inner.now();
+  }
+
+  get sleeping(): number {
+    return this.n;
+  }
+
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.n++;
+    try {
+      await this.inner.sleep(ms, signal);
+    } finally {
+      this.n--;
+    }
+  }
+}
+
 export interface DriveOptions {
   /** True while real work is under way (requests in flight). */
   busy: () => boolean;
@@ -38,8 +64,8 @@ async function settle(o: DriveOptions): Promise<void> {
     await flushMicrotasks();
     if (o.busy()) {
       quiet = 0;
-      if (Date.now() - started > (o.stallMs ?? 5000)) return;
-      await new Promise((r) => setTimeout(r, 1));
+      if (Date.now() - started > (o.stallMs ?? 60_000)) return;
+      await new Promise((r) => setImmediate(r));
     } else quiet++;
   }
 }
