@@ -78,12 +78,14 @@ function priceSections(doc: BacktestDocument, prices: PriceSeries, prefix: strin
     .filter((s) => (prices.get(s)?.length ?? 0) > 0)
     .map((symbol, i) => {
       const markers: ChartMarker[] = [];
+      // Letters only help when the markers do not pile up.
+      const label = doc.trades.length <= 60;
       for (const t of doc.trades) {
         if (t.symbol !== symbol) continue;
         const long = t.side === 'LONG';
-        markers.push({ ts: t.entry_ts, position: long ? 'belowBar' : 'aboveBar', shape: long ? 'arrowUp' : 'arrowDown', color: long ? '#0a7d3b' : '#b3261e', text: long ? 'L' : 'S' });
+        markers.push({ ts: t.entry_ts, position: long ? 'belowBar' : 'aboveBar', shape: long ? 'arrowUp' : 'arrowDown', color: long ? '#0a7d3b' : '#b3261e', text: label ? (long ? 'L' : 'S') : '' });
         if (t.exit_ts !== null && t.exit_reason !== 'end_of_data') {
-          markers.push({ ts: t.exit_ts, position: long ? 'aboveBar' : 'belowBar', shape: 'circle', color: '#5b6475', text: t.exit_reason === 'signal' ? 'x' : (t.exit_reason ?? '') });
+          markers.push({ ts: t.exit_ts, position: long ? 'aboveBar' : 'belowBar', shape: 'circle', color: '#5b6475', text: label ? (t.exit_reason === 'signal' ? 'x' : (t.exit_reason ?? '')) : '' });
         }
       }
       markers.sort((a, b) => a.ts - b.ts);

@@ -99,7 +99,7 @@ const DRAW = `
     if (!el) return;
     var chart = LC.createChart(el, {width: el.clientWidth || 900, height: spec.height || 300,
       layout: {background: {color: '#ffffff'}, textColor: '#1d2330'},
-      timeScale: {timeVisible: true, secondsVisible: false}, rightPriceScale: {borderVisible: false},
+      timeScale: {timeVisible: true, secondsVisible: false, minBarSpacing: 0.001}, rightPriceScale: {borderVisible: false},
       localization: spec.percent ? {priceFormatter: function(v){ return (v * 100).toFixed(1) + '%'; }} : {}});
     var first = null;
     spec.lines.forEach(function(line, i){

@@ -88,7 +88,8 @@ export interface BacktestOutcome {
 /** A strategy failed mid-run: names the bar, its time and the error. */
 export class BacktestFailure extends MtsError {
   constructor(message: string, details: Record<string, unknown>, cause: unknown) {
-    super('input', 'E_BACKTEST_STRATEGY', message, details, { cause });
+    // give_up: the run cannot go on, and a failed run exits 1 (not 2, which means a usage error)
+    super('give_up', 'E_BACKTEST_STRATEGY', message, details, { cause });
   }
 }
 

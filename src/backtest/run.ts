@@ -9,6 +9,7 @@ import { InputError } from '../core/errors.js';
 import { type Timeframe, TIMEFRAMES } from '../core/time.js';
 import type { CandleColumns, MacroObservation } from '../core/types.js';
 import { type Assumptions, type BacktestDocument, buildDocument, runId, sortedParams } from '../analytics/document.js';
+import { computeMetrics, type Metrics } from '../analytics/metrics.js';
 import { costModel } from '../execution/costs.js';
 import type { RiskConfig } from '../risk/index.js';
 import type { AnyStrategy } from '../strategies/contract.js';
@@ -72,20 +73,59 @@ export function validateRequest(r: BacktestRequest): void {
   if (r.sizeOverride !== undefined && r.sizeOverride !== null && !(r.sizeOverride > 0 && r.sizeOverride <= 1)) {
     throw new InputError('E_BACKTEST_SIZE', `--size must be a fraction of equity in (0, 1], got ${r.sizeOverride}`);
   }
+  for (const [flag, v] of [['--fee-bps', r.feeBps], ['--slippage-bps', r.slippageBps], ['--impact', r.impact ?? 0]] as const) {
+    if (!(v >= 0) || !Number.isFinite(v)) throw new InputError('E_BACKTEST_COSTS', `${flag} must be a number >= 0, got ${v}`);
+  }
   if (r.from !== undefined && r.to !== undefined && r.from > r.to) throw new InputError('E_BACKTEST_RANGE', `--from is after --to`);
   if (TIMEFRAMES[r.strategy.timeframe] < TIMEFRAMES[r.baseTimeframe]) {
     throw new InputError('E_BACKTEST_TIMEFRAME', `strategy ${r.strategy.name} decides on ${r.strategy.timeframe} bars, finer than the ${r.baseTimeframe} candles given; use --timeframe ${r.strategy.timeframe} or finer`);
   }
 }
 
-export function runBacktest(req: BacktestRequest): BacktestResult {
+function assumptionsOf(req: BacktestRequest): Assumptions {
+  return {
+    fee_bps: req.feeBps,
+    slippage_bps: req.slippageBps,
+    fill: 'next_open',
+    cash: req.cash,
+    impact: req.impact ?? 0,
+    risk: req.risk !== null,
+    size_override: req.sizeOverride ?? null,
+    base_timeframe: req.baseTimeframe,
+    strategy_timeframe: req.strategy.timeframe,
+    brackets: 'stop_first',
+    shorts: 'margin_free',
+    open_positions: 'marked_at_close',
+  };
+}
+
+/** The symbols a request decides on. */
+export function decidedSymbols(req: BacktestRequest): string[] {
+  if (req.symbols) return [...req.symbols];
+  const own = req.strategy.symbols.filter((s) => req.base.has(s));
+  return own.length ? own : [...req.base.keys()];
+}
+
+/** The run id (known before the run, so a run can be recorded as started), its assumptions and resolved params. */
+export function backtestIdentity(req: BacktestRequest): { id: string; assumptions: Assumptions; params: Record<string, number | boolean | string> } {
+  const assumptions = assumptionsOf(req);
+  const params = sortedParams(req.strategy.resolveParams(req.params ?? {}));
+  const id = runId(
+    { strategy: req.strategy.name, origin: req.origin ?? 'builtin', source: req.sourceHash ?? null, params, symbols: decidedSymbols(req), from: req.from ?? null, to: req.to ?? null, assumptions, risk: req.risk },
+    dataHash(req.base, req.macro ?? new Map(), req.to ?? Number.POSITIVE_INFINITY),
+  );
+  return { id, assumptions, params };
+}
+
+/** Runs the loop for a request: the outcome and the symbols decided on. */
+function simulate(req: BacktestRequest): { outcome: BacktestOutcome; symbols: readonly string[] } {
   validateRequest(req);
   const macro = req.macro ?? new Map();
   const baseMs = TIMEFRAMES[req.baseTimeframe];
   const tf = req.strategy.timeframe;
   const stratCandles = new Map<string, CandleColumns>();
   for (const [sym, c] of req.base) stratCandles.set(sym, tf === req.baseTimeframe ? c : resampleCandles(c, tf, { from: req.baseTimeframe }));
-  const wanted = req.symbols ?? (req.strategy.symbols.some((s) => req.base.has(s)) ? req.strategy.symbols.filter((s) => req.base.has(s)) : [...req.base.keys()]);
+  const wanted = decidedSymbols(req);
   for (const s of wanted) if (!req.base.has(s)) throw new InputError('E_BACKTEST_SYMBOL', `no ${req.baseTimeframe} candles for ${s}; import or backfill them first`);
 
   const bt = new Backtest({
@@ -103,43 +143,41 @@ export function runBacktest(req: BacktestRequest): BacktestResult {
   const runner = new StrategyRunner(req.strategy, req.params, { candles: stratCandles, macro }, { symbols: wanted, position: bt.positionOf, source: req.origin === 'builtin' ? undefined : req.origin });
   const outcome = bt.run(runner);
   if (outcome.steps === 0) throw new InputError('E_BACKTEST_EMPTY', `no ${req.baseTimeframe} candles of ${[...req.base.keys()].join(', ')} in the period asked for`);
+  return { outcome, symbols: runner.symbols };
+}
 
-  const assumptions: Assumptions = {
-    fee_bps: req.feeBps,
-    slippage_bps: req.slippageBps,
-    fill: 'next_open',
-    cash: req.cash,
-    impact: req.impact ?? 0,
-    risk: req.risk !== null,
-    size_override: req.sizeOverride ?? null,
-    base_timeframe: req.baseTimeframe,
-    strategy_timeframe: tf,
-    brackets: 'stop_first',
-    shorts: 'margin_free',
-    open_positions: 'marked_at_close',
+function metricInputs(outcome: BacktestOutcome) {
+  return {
+    curve: { ts: outcome.curveTs, equity: outcome.curveEquity, length: outcome.curveTs.length },
+    fees: outcome.sim.fees,
+    tradedNotional: outcome.sim.tradedNotional,
+    exposure: outcome.steps > 0 ? outcome.stepsInMarket / outcome.steps : 0,
   };
-  const params = sortedParams(runner.params);
+}
+
+/** Metrics only, without the document (the optimizer's path: no hashing, no per-point arrays). */
+export function evaluateBacktest(req: BacktestRequest): Metrics {
+  const { outcome } = simulate(req);
+  return computeMetrics({ ...metricInputs(outcome), trades: outcome.sim.trades, initialCash: req.cash });
+}
+
+export function runBacktest(req: BacktestRequest): BacktestResult {
+  const { id, assumptions, params } = backtestIdentity(req);
+  const { outcome, symbols } = simulate(req);
   const to = Number.isFinite(outcome.to) ? outcome.to : (req.to ?? 0);
-  const id = runId(
-    { strategy: req.strategy.name, origin: req.origin ?? 'builtin', source: req.sourceHash ?? null, params, symbols: runner.symbols, from: req.from ?? null, to: req.to ?? null, assumptions, risk: req.risk },
-    dataHash(req.base, macro, req.to ?? Number.POSITIVE_INFINITY),
-  );
   const sim = outcome.sim;
   const document = buildDocument({
     id,
     strategy: req.strategy.name,
     params,
-    symbols: [...runner.symbols],
+    symbols: [...symbols],
     timeframe: req.baseTimeframe,
     from: Number.isFinite(outcome.from) ? outcome.from : (req.from ?? 0),
     to,
     assumptions,
-    curve: { ts: outcome.curveTs, equity: outcome.curveEquity, length: outcome.curveTs.length },
+    ...metricInputs(outcome),
     closed: sim.trades,
     open: sim.openTrades(to),
-    fees: sim.fees,
-    tradedNotional: sim.tradedNotional,
-    exposure: outcome.steps > 0 ? outcome.stepsInMarket / outcome.steps : 0,
     signals: outcome.signals,
     rejections: outcome.rejections,
     unfilled: outcome.unfilled,

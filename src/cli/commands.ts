@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
+import { registerBacktest } from './backtest.js';
 import { registerConfig } from './config.js';
 import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
+import { registerOptimize } from './optimize.js';
 import { registerPaper } from './paper.js';
+import { registerReport } from './report.js';
 
 /** Every CLI command, one register function per file. */
-export const COMMANDS: ((program: Command) => void)[] = [registerConfig, registerData, registerDemo, registerPaper];
+export const COMMANDS: ((program: Command) => void)[] = [registerConfig, registerData, registerDemo, registerBacktest, registerOptimize, registerReport, registerPaper];

@@ -1,0 +1,75 @@
+/**
+ * `optimize` over worker threads: the same ranking twice and with 1 or 2 workers, each row's metrics equal a
+ * single backtest of its parameters, and walk-forward folds test each in-sample winner on the next window.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseGrid, combinations } from '../src/backtest/grid.js';
+import { optimize, walkForwardWindows } from '../src/backtest/optimize.js';
+import { type BacktestRequest, runBacktest } from '../src/backtest/run.js';
+import { smaCross } from '../src/strategies/builtin/index.js';
+import { loadCsvCandles } from './helpers/real-candles.js';
+
+const H = 3_600_000;
+const btc = loadCsvCandles('candles/binance/BTCUSDT_1h.csv');
+const request: BacktestRequest = {
+  strategy: smaCross,
+  base: new Map([['BTC/USDT', btc]]),
+  baseTimeframe: '1h',
+  from: Date.UTC(2023, 0, 1),
+  to: Date.UTC(2023, 5, 30, 23),
+  cash: 10_000,
+  feeBps: 10,
+  slippageBps: 5,
+  sizeOverride: 1,
+  risk: null,
+};
+const grid = parseGrid('fast=5:15:5,slow=30:50:10');
+
+describe('grid', () => {
+  it('expands start:end:step ranges, lists and single values in a fixed order', () => {
+    expect(parseGrid('a=0.1:0.3:0.1,b=x|y,c=3')).toEqual([['a', [0.1, 0.2, 0.3]], ['b', ['x', 'y']], ['c', [3]]]);
+    expect(combinations(grid).map((c) => `${c.fast}/${c.slow}`)).toEqual(['5/30', '5/40', '5/50', '10/30', '10/40', '10/50', '15/30', '15/40', '15/50']);
+    expect(() => parseGrid('fast=50:5:5')).toThrow(/end 5 is below the start 50/);
+    expect(() => parseGrid('fast')).toThrow(/name=start:end:step/);
+  });
+
+  it('walk-forward windows tile the period on the bar grid', () => {
+    const w = walkForwardWindows(0, 99 * H, H, 3);
+    expect(w).toEqual([{ from: 0, to: 24 * H }, { from: 25 * H, to: 49 * H }, { from: 50 * H, to: 74 * H }, { from: 75 * H, to: 99 * H }]);
+  });
+});
+
+describe('optimize', () => {
+  it('ranks reproducibly (twice, and with 1 or 2 workers) and each row equals a single backtest', async () => {
+    const a = await optimize({ request, strategyRef: 'sma_cross', grid, objective: 'sharpe', workers: 2 });
+    // a second run, with a different number of workers (so a different task schedule), gives the same bytes
+    const again = await optimize({ request, strategyRef: 'sma_cross', grid, objective: 'sharpe', workers: 1 });
+    expect(JSON.stringify(again)).toBe(JSON.stringify(a));
+    expect(a.results).toHaveLength(9);
+    const values = a.results.map((r) => r.objective as number);
+    expect(values).toEqual([...values].sort((x, y) => y - x));
+    for (const r of [a.results[0], a.results[8]]) {
+      const single = runBacktest({ ...request, params: r.params }).document.metrics;
+      expect(r.metrics).toEqual(single);
+      expect(r.objective).toBe(single.sharpe);
+    }
+  });
+
+  it('walk-forward: each fold optimizes in sample and tests the winner out of sample', async () => {
+    const doc = await optimize({ request, strategyRef: 'sma_cross', grid, objective: 'return', workers: 2, walkForward: 2 });
+    expect(doc.walk_forward).toHaveLength(2);
+    const windows = walkForwardWindows(request.from as number, request.to as number, H, 2);
+    for (const f of doc.walk_forward) {
+      const is = windows[f.fold - 1];
+      const oos = windows[f.fold];
+      expect([f.in_sample.from, f.in_sample.to, f.out_of_sample.from, f.out_of_sample.to]).toEqual([is.from, is.to, oos.from, oos.to]);
+      // the in-sample winner is the best of the grid on that window alone
+      const best = combinations(grid)
+        .map((p) => ({ p, v: runBacktest({ ...request, params: p, from: is.from, to: is.to }).document.metrics.total_return }))
+        .sort((x, y) => y.v - x.v)[0];
+      expect(f.in_sample.best_params).toEqual(best.p);
+      const test = runBacktest({ ...request, params: best.p, from: oos.from, to: oos.to }).document.metrics;
+      expect(f.out_of_sample.objective).toBe(test.total_return);
+    }
+  });
+});
