@@ -86,21 +86,22 @@ export function formatStatus(s: PaperStatus): string {
 
 interface ReportFlags {
   html?: string;
-  json?: string | boolean;
+  /** `--json <file>`: the global --json flag takes the option, so the file arrives as the command's operand. */
+  jsonFile?: string;
 }
 
 /** `mts report --paper` and `mts paper report`: the JSON document and the HTML page of the paper account. */
 export async function paperReportCommand(ctx: CommandContext, f: ReportFlags): Promise<void> {
   const report = await paperReport(await ctx.store(), ctx.config, ctx.clock.now());
   const bytes = JSON.stringify(report.document);
-  if (typeof f.json === 'string') writeFileSync(f.json, bytes);
+  if (f.jsonFile) writeFileSync(f.jsonFile, bytes);
   if (f.html) writeFileSync(f.html, paperReportHtml(report));
-  if (f.json === true || ctx.json) {
+  if (ctx.json && !f.jsonFile) {
     ctx.out(bytes);
     return;
   }
   ctx.out(formatStatus(report.status));
-  if (typeof f.json === 'string') ctx.out(`wrote ${f.json}`);
+  if (f.jsonFile) ctx.out(`wrote ${f.jsonFile}`);
   if (f.html) ctx.out(`wrote ${f.html}`);
 }
 
@@ -136,6 +137,11 @@ export function registerPaper(program: Command): void {
     .command('report')
     .description('performance report of the paper account (same as mts report --paper)')
     .option('--html <file>', 'write the self-contained HTML report')
-    .option('--json [file]', 'write the JSON document to a file (or, without a file, print it)')
-    .action(action(async (ctx, f: ReportFlags) => paperReportCommand(ctx, f)));
+    .argument('[file]', 'with --json: the file to write the JSON document to (without it, --json prints it)')
+    .action(
+      action(async (ctx, file: string | undefined, f: { html?: string }) => {
+        if (file !== undefined && !ctx.json) throw new InputError('E_FLAG', `unexpected argument "${file}"; did you mean --json ${file} or --html ${file}?`);
+        await paperReportCommand(ctx, { html: f.html, jsonFile: file });
+      }),
+    );
 }
