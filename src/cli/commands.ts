@@ -25,4 +25,5 @@ export const COMMANDS: CommandEntry[] = [
   { names: ['backtest'], load: async () => (await import('./backtest.js')).registerBacktest },
   { names: ['optimize'], load: async () => (await import('./optimize.js')).registerOptimize },
   { names: ['run'], load: async () => (await import('./run-pipeline.js')).registerRun },
+  { names: ['paper'], load: async () => (await import('./paper.js')).registerPaper },
 ];

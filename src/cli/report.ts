@@ -8,11 +8,13 @@ import type { CandleColumns } from '../core/types.js';
 import { pricesForReport } from '../backtest/prices.js';
 import { MarketLoader } from '../signals/market.js';
 import { metricsTable } from './backtest.js';
+import { paperReportCommand } from './paper.js';
 import type { CommandContext } from './context.js';
 import { action } from './run.js';
 
 interface ReportFlags {
   backtest?: string;
+  paper?: boolean;
   html?: string;
   /** `--json <file>`: the global --json flag takes the option, so the file arrives as the command's operand. */
   jsonFile?: string;
@@ -48,14 +50,17 @@ async function backtestReport(ctx: CommandContext, id: string, f: ReportFlags): 
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('performance report of a stored backtest run: metrics, and the JSON document and HTML page on request')
-    .requiredOption('--backtest <id>', 'the run id printed by mts backtest')
+    .description('performance report of a stored backtest run or of the paper account: metrics, and the JSON document and HTML page on request')
+    .option('--backtest <id>', 'the run id printed by mts backtest')
+    .option('--paper', 'the paper trading account (mts paper) instead of a backtest run')
     .option('--html <file>', 'write the self-contained HTML report')
     .argument('[file]', 'with --json: the file to write the JSON result document to (without it, --json prints it)')
-    .addHelpText('after', '\nExamples:\n  mts report --backtest bt_0123456789abcdef --html report.html\n  mts report --backtest bt_0123456789abcdef --json run.json')
+    .addHelpText('after', '\nExamples:\n  mts report --backtest bt_0123456789abcdef --html report.html\n  mts report --backtest bt_0123456789abcdef --json run.json\n  mts report --paper --html paper.html')
     .action(
       action(async (ctx, file: string | undefined, f: ReportFlags) => {
         if (file !== undefined && !ctx.json) throw new InputError('E_FLAG', `unexpected argument "${file}"; did you mean --json ${file} or --html ${file}?`);
+        if (f.paper) return paperReportCommand(ctx, { html: f.html, jsonFile: file });
+        if (!f.backtest) throw new InputError('E_FLAG', 'mts report needs --backtest <id> or --paper');
         await backtestReport(ctx, f.backtest as string, { ...f, jsonFile: file });
       }),
     );

@@ -71,7 +71,7 @@ export class PaperBook {
     return this.lastTs;
   }
 
-  /** Runs one operation on the simulator and returns the fills and trades it made (drained from the simulator). */
+  /** Runs one operation on the simulator and returns the fills and trades it made (drained from the simulator); call `touch` after. */
   change(ts: number, alertId: string | null, strategy: string | null, op: (sim: ExecutionSimulator) => void): BookChanges {
     const sim = this.sim;
     const before: Before[] = [];
@@ -113,7 +113,6 @@ export class PaperBook {
         reason: 'entry',
       });
     }
-    this.touch(ts);
     return changes;
   }
 

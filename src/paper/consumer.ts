@@ -61,7 +61,11 @@ export class AlertConsumer {
       const name = entry.name;
       if (entry.isDirectory() || !isAlertName(name)) continue;
       try {
-        const read = entry.isFile() ? await this.readFile(name) : ({ ok: false, reason: 'not a regular file (a link or a device)' } as Read);
+        const read: Read = entry.isSymbolicLink()
+          ? { ok: false, reason: 'a symbolic link (not followed)' }
+          : entry.isFile()
+            ? await this.readFile(name)
+            : { ok: false, reason: 'not a regular file' };
         if (!read.ok) {
           await this.quarantine(name, read.reason, res);
           continue;
@@ -132,9 +136,9 @@ export class AlertConsumer {
   }
 }
 
-/** Alert files are `*.json`; the writer's temporary files and hidden files are not (yet) alerts. */
+/** Alert files are `*.json`; the writer's temporary files (`.<name>.<pid>.<rand>.tmp`) are not (yet) alerts. */
 export function isAlertName(name: string): boolean {
-  return name.endsWith('.json') && !name.startsWith('.') && !isTempAlertFile(name) && name === path.basename(name);
+  return name.endsWith('.json') && !isTempAlertFile(name) && name !== '.json' && name === path.basename(name);
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

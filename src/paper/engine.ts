@@ -100,43 +100,64 @@ export class PaperEngine {
 
   /** A new price for a symbol (the real-time stream calls this): marks it and fires a touched stop or target. */
   onPrice(symbol: string, price: number, ts: number): Promise<BookChanges | null> {
+    return this.priceUpdate(symbol, price, ts, true);
+  }
+
+  /**
+   * The open of a bar whose whole range `onCandle` will check next (replays on a virtual clock): the price is marked
+   * and becomes the latest, without a bracket check of its own — the candle check covers the open, as in the backtest.
+   */
+  openBar(symbol: string, open: number, ts: number): Promise<BookChanges | null> {
+    return this.priceUpdate(symbol, open, ts, false);
+  }
+
+  private priceUpdate(symbol: string, price: number, ts: number, checkBrackets: boolean): Promise<BookChanges | null> {
     if (!(price > 0) || !Number.isFinite(price)) throw new InputError('E_PAPER_PRICE', `price ${price} for ${symbol} is not a positive number`);
     return this.lock.run(() =>
       this.guarded(async () => {
         this.prices.tick(symbol, price, ts);
         const k = this.book.sim.indexOf(symbol);
         if (k < 0) return null;
-        if (this.book.sim.side[k] === 0) {
-          this.book.sim.markClose(k, price);
+        const sim = this.book.sim;
+        if (!checkBrackets || sim.side[k] === 0) {
+          sim.markClose(k, price);
+          this.book.touch(ts);
           return null;
         }
-        const changes = this.book.change(ts, null, null, (sim) => {
-          sim.markOpen(k, price);
-          sim.checkBrackets(k, ts, price, price, price, Number.NaN);
-          sim.markClose(k, price);
+        const changes = this.book.change(ts, null, null, (s) => {
+          s.markOpen(k, price);
+          s.checkBrackets(k, ts, price, price, price, Number.NaN);
+          s.markClose(k, price);
         });
+        this.book.touch(ts);
         return this.persistIfFilled(changes);
       }),
     );
   }
 
   /**
-   * A newly stored candle of a symbol: stops and targets are checked over its range (the backtest's bar rules), for
-   * candles that opened at or after the position's entry; the mark moves to its close unless a newer tick exists.
+   * A newly stored candle of a symbol (of the paper timeframe): stops and targets are checked over its range (the
+   * backtest's bar rules) when it opened at or after the position's entry; the mark moves to its close unless a
+   * newer tick exists, and the book's time to the candle's close.
    */
   onCandle(symbol: string, c: Candle): Promise<BookChanges | null> {
     return this.lock.run(() =>
       this.guarded(async () => {
         this.prices.invalidate(symbol);
         const k = this.book.sim.indexOf(symbol);
+        if (k < 0) return null;
         const sim = this.book.sim;
-        if (k < 0 || sim.side[k] === 0 || c.ts < sim.entryTs[k]) return null;
-        const changes = this.book.change(c.ts, null, null, (s) => {
-          s.markOpen(k, c.open);
-          s.checkBrackets(k, c.ts, c.open, c.high, c.low, c.volume);
-          s.markClose(k, c.close);
-        });
-        return this.persistIfFilled(changes);
+        const closeTs = c.ts + this.prices.barMs;
+        let changes: BookChanges | null = null;
+        if (sim.side[k] !== 0 && c.ts >= sim.entryTs[k]) {
+          changes = this.book.change(c.ts, null, null, (s) => {
+            s.markOpen(k, c.open);
+            s.checkBrackets(k, c.ts, c.open, c.high, c.low, c.volume);
+          });
+        }
+        if (!this.prices.tickAfter(symbol, closeTs)) sim.markClose(k, c.close);
+        this.book.touch(closeTs);
+        return changes ? this.persistIfFilled(changes) : null;
       }),
     );
   }
@@ -166,7 +187,11 @@ export class PaperEngine {
       await this.markHeld(this.o.store);
       const sim = this.book.sim;
       const point = { ts, equity: sim.equity(), cash: sim.cash, inMarket: sim.inMarket() };
-      await this.o.store.paper.addEquity(point);
+      // The book's peak and day-start equity move with prices between fills; they are saved with each point.
+      await this.o.store.transaction(async (tx) => {
+        await this.saveAccount(tx);
+        await tx.paper.addEquity(point);
+      });
       return point;
     });
   }
@@ -190,7 +215,7 @@ export class PaperEngine {
     return changes;
   }
 
-  private async persist(tx: Store, changes: BookChanges): Promise<void> {
+  private async saveAccount(tx: Store): Promise<void> {
     const sim = this.book.sim;
     await tx.paper.saveAccount({
       cash: sim.cash,
@@ -200,6 +225,10 @@ export class PaperEngine {
       state: JSON.stringify(this.book.state()),
       updatedAt: this.book.lastChange,
     });
+  }
+
+  private async persist(tx: Store, changes: BookChanges): Promise<void> {
+    await this.saveAccount(tx);
     await tx.paper.replacePositions(this.book.positions());
     await tx.paper.addTrades(changes.trades);
     await tx.paper.addFills(changes.fills);
@@ -266,6 +295,7 @@ export class PaperEngine {
         target = decision.takeProfit;
       }
       const changes = this.book.change(now, intent.id, intent.strategy, (s) => s.executeNow(k, kind, size, stop, target, now, quote.price, quote.volume));
+      this.book.touch(now);
       const refused = changes.notes.find((n) => n.kind === 'rejected');
       if (changes.fills.length === 0) return refuse('rejected', `execution: ${refused?.reason ?? 'no fill'}`);
       await this.persist(tx, changes);

@@ -41,6 +41,12 @@ export class PriceBook {
     if (!held || ts >= held.ts) this.ticks.set(symbol, { price, ts });
   }
 
+  /** Whether a tick newer than ts is held (a candle closing at ts must not overwrite its price). */
+  tickAfter(symbol: string, ts: number): boolean {
+    const t = this.ticks.get(symbol);
+    return t !== undefined && t.ts > ts;
+  }
+
   /** The freshest usable price of a symbol, or undefined when there is none. */
   async quote(store: Store, symbol: string): Promise<Quote | undefined> {
     const tick = this.ticks.get(symbol);
