@@ -150,6 +150,20 @@ if (!haveChromium) {
       await page.close();
     });
 
+    it('renders the OpenAPI docs from local assets only', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      try {
+        await page.goto(`${base}/docs`);
+        await page.waitForSelector('.swagger-ui .opblock', { timeout: 15_000 });
+        expect(await page.textContent('.swagger-ui')).toContain('/api/v1/candles');
+        expect(requests.filter((u) => !u.startsWith('data:') && new URL(u).hostname !== '127.0.0.1')).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+
     it('shows friendly empty states on an empty store', async () => {
       const empty = await openStore(`sqlite:${path.join(tempDir(), 'empty.db')}`);
       const bare = await createServer({ config: monitoringConfig(), store: empty, clock: new VirtualClock(seed.now) });
