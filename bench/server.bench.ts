@@ -50,7 +50,7 @@ export default async function serverBench(): Promise<BenchResult[]> {
     }
     await store.ops.recordApiCalls([{ ts: now, source: 'binance', endpoint: 'klines', status: 200, latencyMs: 90, weight: 2 }]);
     const config = buildConfig({
-      http: { port: 0 },
+      http: { port: 0, rateLimitPerMinute: 0 },
       tiers: { highFrequency: { interval: '1h', symbols: ['BTC/USDT', 'ETH/USDT'], timeframe: '1h' }, hourly: { interval: '1h', symbols: [] } },
     });
 

@@ -150,6 +150,44 @@ if (!haveChromium) {
       await page.close();
     });
 
+    it('renders the OpenAPI docs from local assets only', async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      try {
+        await page.goto(`${base}/docs`);
+        await page.waitForSelector('.swagger-ui .opblock', { timeout: 15_000 });
+        expect(await page.textContent('.swagger-ui')).toContain('/api/v1/candles');
+        expect(requests.filter((u) => !u.startsWith('data:') && new URL(u).hostname !== '127.0.0.1')).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('asks for the token when the API needs one, then loads with it', async () => {
+      const token = 'dashboard-token-0123456789';
+      const guarded = await createServer({ config: monitoringConfig({ http: { host: '0.0.0.0', apiToken: token } }), store, clock: new VirtualClock(seed.now) });
+      // Configured as reachable (so the API needs the token), but bound to loopback for the test.
+      const url = await guarded.listen({ host: '127.0.0.1', port: 0 });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const authHeaders: (string | undefined)[] = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/api/v1/')) authHeaders.push(r.headers().authorization);
+      });
+      try {
+        await page.goto(url);
+        await page.waitForSelector('#auth:not([hidden])', { timeout: 15_000 });
+        await page.fill('#auth-token', token);
+        await page.click('#auth-form button');
+        await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
+        expect(await page.isHidden('#auth')).toBe(true);
+        expect(authHeaders).toContain(`Bearer ${token}`);
+      } finally {
+        await page.close();
+        await guarded.close();
+      }
+    });
+
     it('shows friendly empty states on an empty store', async () => {
       const empty = await openStore(`sqlite:${path.join(tempDir(), 'empty.db')}`);
       const bare = await createServer({ config: monitoringConfig(), store: empty, clock: new VirtualClock(seed.now) });

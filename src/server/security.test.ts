@@ -174,6 +174,20 @@ describe('the POST routes that start work', () => {
   });
 });
 
+describe('rate limits', () => {
+  it('answers 429 with retry-after once one address passes its per-minute budget on /api; health stays open', async () => {
+    const app = await server({ http: { rateLimitPerMinute: 3 } });
+    for (let i = 0; i < 3; i++) expect((await app.inject({ method: 'GET', url: '/api/v1/signals?limit=1' })).statusCode).toBe(200);
+    const limited = await app.inject({ method: 'GET', url: '/api/v1/alerts' });
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.json()).toMatchObject({ error: 'too_many_requests', message: expect.stringMatching(/at most 3 requests per minute/) });
+    // Another address has its own budget; probes are not limited.
+    expect((await app.inject({ method: 'GET', url: '/api/v1/alerts', remoteAddress: '127.0.0.2' })).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+  });
+});
+
 describe('no secret in any response', () => {
   it('keeps keys, tokens, webhook URLs and passwords out of every route, even when stored errors contain them', async () => {
     const config = monitoringConfig(SECRETS);

@@ -2,6 +2,7 @@
  * The monitoring server (SPEC §12): health, metrics, the REST API, OpenAPI docs and the dashboard. Built as a
  * Fastify instance from injected parts so `mts serve`, `mts run` and the tests all use the same thing.
  */
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
@@ -114,6 +115,16 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
 
   await app.register(
     async (api) => {
+      // Per-IP limit first, so failed token guesses count too.
+      const max = config.http.rateLimitPerMinute;
+      if (max > 0) {
+        await api.register(rateLimit, {
+          max,
+          timeWindow: 60_000,
+          errorResponseBuilder: (_req, c) =>
+            Object.assign(new Error(`rate limit: at most ${c.max} requests per minute from one address; retry in ${c.after}`), { statusCode: 429, code: 'too_many_requests' }),
+        });
+      }
       // Off loopback, every API route needs the token; on loopback only the mutating ones do (checked per route).
       if (!loopback) {
         api.addHook('onRequest', async (req, reply) => {
