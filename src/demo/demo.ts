@@ -10,6 +10,7 @@ import type { Store } from '../storage/store.js';
 import { StrategyRegistry } from '../strategies/registry.js';
 import { type BacktestStageResult, runBacktestStage } from './backtest-stage.js';
 import { type MarketStageResult, runMarketStage } from './market-stage.js';
+import { type PaperStageResult, runPaperStage } from './paper-stage.js';
 import { demoReportHtml } from './report.js';
 import { runSignalsStage, type SignalsStageResult } from './signals-stage.js';
 
@@ -23,7 +24,7 @@ export interface DemoResult {
   schema: 'mts.demo/v1';
   synthetic: true;
   seed: number;
-  stages: { market: MarketStageResult; signals: SignalsStageResult; backtests: BacktestStageResult };
+  stages: { market: MarketStageResult; signals: SignalsStageResult; backtests: BacktestStageResult; paper: PaperStageResult };
   files: { json: string; html: string };
 }
 
@@ -50,6 +51,9 @@ export async function runDemo(config: Config, store: Store, log: Logger, opts: D
     onStrategy: (name) => progress('backtests', name),
   });
 
+  progress('paper', `replaying ${signals.result.alerts} alerts through the paper trader on a virtual clock`);
+  const paper = await runPaperStage({ store, config, log, alertsDir: signals.result.alerts_dir, candles: market.candles, from: signals.result.from, to: market.end });
+
   progress('report', 'JSON and HTML');
   const json = path.join(reportsDir, 'demo.json');
   const html = path.join(reportsDir, 'demo.html');
@@ -57,11 +61,11 @@ export async function runDemo(config: Config, store: Store, log: Logger, opts: D
     schema: 'mts.demo/v1',
     synthetic: true,
     seed: opts.seed,
-    stages: { market: marketResult, signals: signals.result, backtests: backtests.result },
+    stages: { market: marketResult, signals: signals.result, backtests: backtests.result, paper: paper.result },
     files: { json, html },
   };
   writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(html, demoReportHtml({ result, candles: market.candles, macro: market.macro, aggregated: signals.aggregated, documents: backtests.documents }));
+  writeFileSync(html, demoReportHtml({ result, candles: market.candles, macro: market.macro, aggregated: signals.aggregated, documents: backtests.documents, paperReport: paper.report }));
   return result;
 }
 
@@ -82,6 +86,9 @@ export function formatDemoSummary(r: DemoResult): string {
   for (const b of r.stages.backtests.runs) {
     lines.push(`${b.strategy.padEnd(16)} ${String(b.trades).padStart(8)} ${pct(b.total_return).padStart(9)} ${num(b.sharpe).padStart(9)} ${pct(b.max_drawdown).padStart(9)}`);
   }
+  const p = r.stages.paper;
+  lines.push('');
+  lines.push(`paper: ${p.alerts_read} alerts replayed, ${p.applied} applied, ${p.refused} refused; ${p.trades} closed trades, ${p.open_positions} open; equity ${p.equity.toFixed(2)} (${pct(p.total_return)}), max dd ${pct(p.max_drawdown)}`);
   lines.push('');
   lines.push(`report: ${r.files.html}`);
   lines.push(`result: ${r.files.json}`);

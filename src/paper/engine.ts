@@ -240,7 +240,7 @@ export class PaperEngine {
     const sim = this.book.sim;
     for (let k = 0; k < sim.symbols.length; k++) {
       if (sim.side[k] === 0) continue;
-      const q = await this.prices.quote(store, sim.symbols[k]);
+      const q = await this.prices.quote(store, sim.symbols[k], this.o.clock.now());
       if (q) sim.markClose(k, q.price);
     }
   }
@@ -277,7 +277,7 @@ export class PaperEngine {
         return refuse('skipped', `already ${intent.side} ${intent.symbol}`);
       }
 
-      const quote = await this.prices.quote(tx, intent.symbol);
+      const quote = await this.prices.quote(tx, intent.symbol, now);
       if (!quote) return refuse('rejected', `no price for ${intent.symbol}: no stored candle and no tick`);
       await this.markHeld(tx);
       sim.markClose(k, quote.price);

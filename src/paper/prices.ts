@@ -48,9 +48,16 @@ export class PriceBook {
   }
 
   /** The freshest usable price of a symbol, or undefined when there is none. */
-  async quote(store: Store, symbol: string): Promise<Quote | undefined> {
+  async quote(store: Store, symbol: string, now = Number.POSITIVE_INFINITY): Promise<Quote | undefined> {
     const tick = this.ticks.get(symbol);
-    const candle = await store.candles.latest(symbol);
+    let candle = await store.candles.latest(symbol);
+    if (candle && candle.ts + timeframeMs(candle.timeframe) > now) {
+      // a candle stored ahead of the engine's clock (a replay over stored history) must not be seen: take the
+      // latest one that had closed by now
+      const tfMs = timeframeMs(candle.timeframe);
+      const c = await store.candles.read({ symbol, timeframe: candle.timeframe, to: now - tfMs, limit: 1 });
+      candle = c.length ? { ...candle, ts: c.ts[0], open: c.open[0], high: c.high[0], low: c.low[0], close: c.close[0], volume: c.volume[0] } : undefined;
+    }
     let fromCandle: Quote | undefined;
     if (candle && candle.close > 0 && Number.isFinite(candle.close)) {
       fromCandle = { price: candle.close, ts: candle.ts + timeframeMs(candle.timeframe), volume: candle.volume, source: 'candle' };
