@@ -97,6 +97,8 @@ export async function generateSignals(opts: GenerateOptions): Promise<Generation
         const c = await loader.candles(symbol, strategy.timeframe, from);
         if (c.length > 0) candles.set(symbol, c);
       }
+      const without = decide.filter((sym) => !candles.has(sym));
+      if (without.length) opts.log?.warn({ strategy: name, symbols: without, timeframe: strategy.timeframe }, 'no candles stored for these symbols up to this moment');
       const macro = new Map<string, MacroObservation[]>();
       for (const series of strategy.macro) macro.set(series, await loader.macro(series, from));
       const missing = strategy.macro.filter((s) => (macro.get(s)?.length ?? 0) === 0);
