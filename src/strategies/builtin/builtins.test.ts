@@ -7,6 +7,7 @@ import { StrategyRunner } from '../runner.js';
 import { meanReversion } from './mean_reversion.js';
 import { smaCross } from './sma_cross.js';
 import { vixCorrelation } from './vix_correlation.js';
+import { volatility } from './volatility.js';
 
 const H = 3_600_000;
 const D = 86_400_000;
@@ -107,5 +108,41 @@ describe('vix_correlation', () => {
     expect(s.size).toBeCloseTo(0.02 * clamp(25 / v, 0.5, 1) * clamp(0.02 / vol14, 0.5, 1), 12);
     expect(s.stopLoss).toBeCloseTo(price * (1 - ru), 9);
     expect(s.takeProfit).toBeCloseTo(price * (1 + 2 * ru), 9);
+  });
+});
+
+describe('volatility', () => {
+  it('follows the percentile regime rules, with the percentile recomputed naively from real BTC 1h bars', () => {
+    const c = columnsFromCandles(readCsvCandles('BTCUSDT_1h.csv').slice(0, 2500));
+    const runner = new StrategyRunner(volatility, {}, { candles: new Map([['BTC/USDT', c]]), macro: new Map() });
+    const signals = runner.run();
+    // annualized volatility of the last 24 hourly log returns (sample std), ranked within the last 720 values
+    const vol = (i: number) => {
+      const r = Array.from({ length: 24 }, (_, k) => Math.log(c.close[i - 23 + k] / c.close[i - 24 + k]));
+      const m = r.reduce((a, b) => a + b) / 24;
+      return Math.sqrt(r.reduce((a, b) => a + (b - m) ** 2, 0) / 23) * Math.sqrt(24 * 365);
+    };
+    const entries = signals.filter((s) => s.side !== 'CLOSE');
+    expect(entries.length).toBeGreaterThan(5);
+    for (const s of entries) {
+      const i = (s.ts - 3_600_000 - c.ts[0]) / 3_600_000;
+      const vols = Array.from({ length: 720 }, (_, k) => vol(i - 719 + k));
+      const current = vols[719];
+      const rank = (vols.filter((v) => v <= current).length / 720) * 100;
+      const ratio = current / (vols.reduce((a, b) => a + b) / 720);
+      const meta = s.meta as { percentile: number; volatility: number; ratio: number };
+      expect(meta.volatility).toBeCloseTo(current, 9);
+      expect(meta.percentile).toBeCloseTo(rank, 9);
+      expect(meta.ratio).toBeCloseTo(ratio, 9);
+      if (s.side === 'SHORT') {
+        expect(rank).toBeGreaterThan(95);
+        expect(s.confidence).toBeCloseTo(Math.min(0.8, 0.5 + 0.3 * Math.min(1, ratio / 3)), 12);
+      } else {
+        expect(rank).toBeGreaterThan(75);
+        expect(rank).toBeLessThanOrEqual(95);
+        expect(s.confidence).toBeCloseTo(Math.min(0.9, 0.6 + 0.3 * Math.min(1, ratio / 2)), 12);
+      }
+      expect(s.confidence).toBeGreaterThanOrEqual(0.6);
+    }
   });
 });
