@@ -115,8 +115,8 @@ export async function fetchCandleRange(deps: RangeDeps, source: CandleSourceName
   };
   const rules = { timeframe, now: clock.now(), outlierMads: s.outlierMads, outlierNeighbours: s.outlierNeighbours, outlierFloor: s.outlierFloor };
   let context: Candle[] = [];
-  const keep = async (raw: Candle[], lo: number, hi: number): Promise<Candle[]> => {
-    const r = cleanCandles(raw.filter((c) => c.ts >= lo && c.ts <= hi), rules, context);
+  const keep = async (raw: Candle[], lo: number, hi: number, around: Candle[] = context): Promise<Candle[]> => {
+    const r = cleanCandles(raw.filter((c) => c.ts >= lo && c.ts <= hi), rules, around);
     reportRejected(r.rejected, log, label);
     report.rejected += r.rejected.length;
     if (r.candles.length) {
@@ -144,13 +144,19 @@ export async function fetchCandleRange(deps: RangeDeps, source: CandleSourceName
       pending?.catch(() => undefined);
       const until = Math.min(b, (p.next ?? b + step) - step);
       const kept = await keep(p.candles, since, until);
+      const nearby = [...context, ...kept];
+      const nearHole = (hf: number, ht: number) => {
+        const n = s.outlierNeighbours;
+        return [...nearby.filter((c) => c.ts < hf).slice(-n), ...nearby.filter((c) => c.ts > ht).slice(0, n)];
+      };
       // Holes inside the page: ask again, then call what stays missing an exchange gap.
       for (const g of findGaps([since - step, ...kept.map((c) => c.ts), ...(p.next === undefined ? [until + step] : [])], step)) {
         let holes: Range[] = [[g.from, g.to]];
         for (let attempt = 0; attempt < s.gapRetries && holes.length; attempt++) {
           const again: Range[] = [];
           for (const [hf, ht] of holes) {
-            const got = await keep((await page(hf, ht)).candles, hf, ht);
+            // judged against the candles on both sides of the hole, not the page's older context
+            const got = await keep((await page(hf, ht)).candles, hf, ht, nearHole(hf, ht));
             again.push(...missingRanges(got.map((c) => c.ts), hf, ht, step));
           }
           holes = again;

@@ -94,16 +94,17 @@ export function candleFault(c: Candle, rules: CandleRules): RejectReason | undef
 }
 
 /**
- * Indexes (into `closes`, at or after `firstNew`) of closes more than `mads` robust deviations from the median of
+ * Indexes (into `closes`, only where `judge[i]` when given) of closes more than `mads` robust deviations from the median of
  * their neighbours. The deviation scale is MAD × 1.4826, but never below `floor` × median: in a very quiet hour the
  * MAD shrinks to nothing and an ordinary 1% move would otherwise look like a bad print.
  */
-export function outlierIndexes(closes: readonly number[], firstNew: number, mads: number, neighbours: number, floor = 0): number[] {
+export function outlierIndexes(closes: readonly number[], mads: number, neighbours: number, floor = 0, judge?: readonly boolean[]): number[] {
   const out: number[] = [];
   // Two scratch buffers for the whole pass: this runs on every page of every backfill.
   const around = new Float64Array(2 * neighbours);
   const deviations = new Float64Array(2 * neighbours);
-  for (let i = firstNew; i < closes.length; i++) {
+  for (let i = 0; i < closes.length; i++) {
+    if (judge && !judge[i]) continue;
     let n = 0;
     let lo = Number.POSITIVE_INFINITY;
     let hi = Number.NEGATIVE_INFINITY;
@@ -129,8 +130,9 @@ export function outlierIndexes(closes: readonly number[], firstNew: number, mads
 
 /**
  * Sorts, removes duplicates (the last copy of a timestamp wins: it is the freshest), rejects inconsistent, off-grid,
- * future, still-open and outlying candles, and finds the gaps left. `context` is already-stored candles just before
- * the new ones: outliers and gaps are judged with them, but they are never returned or rejected.
+ * future, still-open and outlying candles, and finds the gaps left. `context` is already-stored candles around the
+ * new ones (before them, or on both sides of a hole being filled): outliers are judged with them, and gaps from the
+ * last one before the new candles, but they are never returned or rejected.
  */
 export function cleanCandles(input: readonly Candle[], rules: CandleRules, context: readonly Candle[] = []): CleanCandles {
   const rejected: Rejected[] = [];
@@ -146,15 +148,24 @@ export function cleanCandles(input: readonly Candle[], rules: CandleRules, conte
     if (fault) rejected.push({ item: c, reason: fault });
     else sound.push(c);
   }
-  const ctx = context.filter((c) => sound.length === 0 || c.ts < sound[0].ts);
-  const closes = [...ctx.map((c) => c.close), ...sound.map((c) => c.close)];
-  const outliers = new Set(outlierIndexes(closes, ctx.length, rules.outlierMads, rules.outlierNeighbours, rules.outlierFloor).map((i) => i - ctx.length));
+  const fresh = new Set(sound.map((c) => c.ts));
+  const merged = [...context.filter((c) => !fresh.has(c.ts)).map((c) => ({ c, isNew: false })), ...sound.map((c) => ({ c, isNew: true }))].sort((a, b) => a.c.ts - b.c.ts);
+  const outliers = new Set(
+    outlierIndexes(
+      merged.map((m) => m.c.close),
+      rules.outlierMads,
+      rules.outlierNeighbours,
+      rules.outlierFloor,
+      merged.map((m) => m.isNew),
+    ).map((i) => merged[i].c),
+  );
   const candles: Candle[] = [];
-  sound.forEach((c, i) => {
-    if (outliers.has(i)) rejected.push({ item: c, reason: 'outlier' });
+  for (const c of sound) {
+    if (outliers.has(c)) rejected.push({ item: c, reason: 'outlier' });
     else candles.push(c);
-  });
-  const lastContext = ctx.length ? [ctx[ctx.length - 1].ts] : [];
+  }
+  const before = sound.length ? context.filter((c) => c.ts < sound[0].ts) : [];
+  const lastContext = before.length ? [before[before.length - 1].ts] : [];
   const gaps = findGaps([...lastContext, ...candles.map((c) => c.ts)], timeframeMs(rules.timeframe));
   return { candles, rejected, gaps };
 }
