@@ -6,6 +6,7 @@ import { registerData } from './data.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
 import { registerRun } from './run-pipeline.js';
+import { registerServe } from './serve.js';
 import { registerSignals } from './signals.js';
 import { registerStrategies } from './strategies.js';
 
@@ -19,5 +20,6 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerDoctor,
   registerSignals,
   registerStrategies,
+  registerServe,
   registerRun,
 ];

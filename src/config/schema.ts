@@ -277,6 +277,8 @@ export const configSchema = z.strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8080),
       apiToken: z.string().min(16, 'at least 16 characters').optional(),
+      /** Requests per minute each client IP may make to /api/v1 (429 above); 0 turns the limit off. */
+      rateLimitPerMinute: z.number().int().min(0).default(600),
     })
     .prefault({}),
 });
