@@ -24,6 +24,6 @@ export const COMMANDS: CommandEntry[] = [
   { names: ['serve'], load: async () => (await import('./serve.js')).registerServe },
   { names: ['backtest'], load: async () => (await import('./backtest.js')).registerBacktest },
   { names: ['optimize'], load: async () => (await import('./optimize.js')).registerOptimize },
-  { names: ['run'], load: async () => (await import('./run-pipeline.js')).registerRun },
   { names: ['paper'], load: async () => (await import('./paper.js')).registerPaper },
+  { names: ['run'], load: async () => (await import('./run-pipeline.js')).registerRun },
 ];
