@@ -21,12 +21,15 @@ export interface Quote {
 
 /** Days of candles the risk measures look back over (the longest window of marketStateAt and the correlations). */
 const WINDOW_DAYS = 31;
+/** How long (engine time) a looked-up latest candle stands before it is looked up again. */
+const CANDLE_TTL_MS = 1000;
 
 export class PriceBook {
   private readonly ticks = new Map<string, { price: number; ts: number }>();
   /** Recent candles per symbol, shared with the risk gate (it reads held symbols' series for correlations). */
   readonly windows = new Map<string, CandleColumns>();
   private readonly validUntil = new Map<string, number>();
+  private readonly candleQuotes = new Map<string, { quote: Quote | undefined; at: number }>();
   readonly timeframe: Timeframe;
   readonly barMs: number;
 
@@ -47,16 +50,27 @@ export class PriceBook {
     return t !== undefined && t.ts > ts;
   }
 
-  /** The freshest usable price of a symbol, or undefined when there is none. */
-  async quote(store: Store, symbol: string): Promise<Quote | undefined> {
+  /**
+   * The freshest usable price of a symbol, or undefined when there is none. The latest stored candle is looked up
+   * at most once per `CANDLE_TTL_MS` of engine time (`now`); a burst of alerts does not re-read it for each one.
+   */
+  async quote(store: Store, symbol: string, now?: number): Promise<Quote | undefined> {
     const tick = this.ticks.get(symbol);
-    const candle = await store.candles.latest(symbol);
-    let fromCandle: Quote | undefined;
-    if (candle && candle.close > 0 && Number.isFinite(candle.close)) {
-      fromCandle = { price: candle.close, ts: candle.ts + timeframeMs(candle.timeframe), volume: candle.volume, source: 'candle' };
-    }
+    const fromCandle = await this.latestCandle(store, symbol, now);
     if (tick && (!fromCandle || tick.ts >= fromCandle.ts)) return { price: tick.price, ts: tick.ts, volume: Number.NaN, source: 'tick' };
     return fromCandle;
+  }
+
+  private async latestCandle(store: Store, symbol: string, now: number | undefined): Promise<Quote | undefined> {
+    const held = this.candleQuotes.get(symbol);
+    if (held && now !== undefined && now >= held.at && now - held.at < CANDLE_TTL_MS) return held.quote;
+    const candle = await store.candles.latest(symbol);
+    let quote: Quote | undefined;
+    if (candle && candle.close > 0 && Number.isFinite(candle.close)) {
+      quote = { price: candle.close, ts: candle.ts + timeframeMs(candle.timeframe), volume: candle.volume, source: 'candle' };
+    }
+    if (now !== undefined) this.candleQuotes.set(symbol, { quote, at: now });
+    return quote;
   }
 
   /**
@@ -75,7 +89,12 @@ export class PriceBook {
 
   /** Forgets a symbol's cached candles (new ones were stored). */
   invalidate(symbol?: string): void {
-    if (symbol === undefined) this.validUntil.clear();
-    else this.validUntil.delete(symbol);
+    if (symbol === undefined) {
+      this.validUntil.clear();
+      this.candleQuotes.clear();
+    } else {
+      this.validUntil.delete(symbol);
+      this.candleQuotes.delete(symbol);
+    }
   }
 }
