@@ -48,6 +48,7 @@ export async function runPaperDaemon(o: DaemonOptions): Promise<DaemonSummary> {
   }
   o.signal.addEventListener('abort', poke, { once: true });
   let nextScan = 0;
+  let nextCandleCheck = 0;
   let nextSnapshot = o.clock.now() + o.snapshotMs;
   try {
     while (!o.signal.aborted) {
@@ -61,8 +62,11 @@ export async function runPaperDaemon(o: DaemonOptions): Promise<DaemonSummary> {
         summary.consumed += r.consumed;
         summary.quarantined += r.quarantined;
         summary.failed += r.failed;
-        await o.engine.checkStoredCandles().catch((err) => o.log.error({ err: String(err) }, 'paper: checking stored candles failed'));
         o.onPass?.(r);
+      }
+      if (o.clock.now() >= nextCandleCheck) {
+        nextCandleCheck = o.clock.now() + o.rescanMs;
+        await o.engine.checkStoredCandles().catch((err) => o.log.error({ err: String(err) }, 'paper: checking stored candles failed'));
       }
       if (o.clock.now() >= nextSnapshot) {
         nextSnapshot = o.clock.now() + o.snapshotMs;

@@ -18,7 +18,7 @@ import { type Candle, type Signal, strengthFromConfidence } from '../core/types.
 import { backtestRiskGate } from '../backtest/risk-gate.js';
 import type { RiskGate } from '../backtest/engine.js';
 import { costModel, type CostModel, OrderKind } from '../execution/index.js';
-import type { PaperAlertStatus } from '../storage/repos/paper.js';
+import type { PaperAlertRecord, PaperAlertStatus } from '../storage/repos/paper.js';
 import { Mutex } from '../storage/mutex.js';
 import type { Store } from '../storage/store.js';
 import { type BookChanges, PaperBook } from './book.js';
@@ -32,12 +32,19 @@ export interface AlertOutcome {
   changes: BookChanges | null;
 }
 
+export interface AlertItem {
+  intent: PaperIntent;
+  /** The file it came from (recorded with the alert). */
+  file: string | null;
+}
+
 export interface PaperEngineOptions {
   store: Store;
   config: Config;
   clock: Clock;
   log: Logger;
 }
+
 
 export function paperCosts(config: Config): CostModel {
   return costModel({ feeBps: config.backtest.feeBps, slippageBps: config.backtest.slippageBps, impact: config.backtest.impact });
@@ -86,8 +93,26 @@ export class PaperEngine {
   }
 
   /** Applies one alert exactly once; see the file comment. Never throws for what the alert says, only for I/O. */
-  applyAlert(intent: PaperIntent, file: string | null = null): Promise<AlertOutcome> {
-    return this.lock.run(() => this.guarded(() => this.apply(intent, file)));
+  async applyAlert(intent: PaperIntent, file: string | null = null): Promise<AlertOutcome> {
+    return (await this.applyAlerts([{ intent, file }]))[0];
+  }
+
+  /**
+   * Applies alerts in the order given, in one transaction: each alert's effects commit together with its id, and
+   * a batch commits or rolls back whole (a burst of alerts pays for one commit and one write of the book).
+   */
+  applyAlerts(items: readonly AlertItem[]): Promise<AlertOutcome[]> {
+    return this.lock.run(async () => {
+      const outcomes = await this.guarded(() => this.applyBatch(items));
+      items.forEach(({ intent, file }, i) => {
+        const outcome = outcomes[i];
+        if (outcome.changes) this.learn(outcome.changes);
+        const fields = { alert: intent.id, symbol: intent.symbol, side: intent.side, file };
+        if (outcome.status === 'applied') this.o.log.info({ ...fields, fills: outcome.changes?.fills.length }, 'paper: alert applied');
+        else this.o.log.warn({ ...fields, status: outcome.status }, `paper: alert ${outcome.status}: ${outcome.reason}`);
+      });
+      return outcomes;
+    });
   }
 
   /** Records a file that is not a usable alert, once per name, so status can count it. */
@@ -211,6 +236,7 @@ export class PaperEngine {
     for (const n of changes.notes) this.o.log.warn({ symbol: n.symbol, kind: n.kind }, `paper: ${n.reason}`);
     if (changes.fills.length === 0) return null;
     await this.o.store.transaction((tx) => this.persist(tx, changes));
+    this.learn(changes);
     for (const f of changes.fills) this.o.log.info({ symbol: f.symbol, side: f.side, price: f.price, quantity: f.quantity, reason: f.reason }, 'paper fill');
     return changes;
   }
@@ -232,34 +258,62 @@ export class PaperEngine {
     await tx.paper.replacePositions(this.book.positions());
     await tx.paper.addTrades(changes.trades);
     await tx.paper.addFills(changes.fills);
+  }
+
+  /** Closed trades teach the risk gate (half-Kelly statistics), once they are committed. */
+  private learn(changes: BookChanges): void {
     for (const t of changes.trades) this.gateFor(t.strategy ?? 'unknown').tradeClosed?.(toTradeRecord(t));
   }
 
-  /** Marks every held symbol at its latest price (so equity and risk see today's book). */
-  private async markHeld(store: Store): Promise<void> {
+  /** Marks every held symbol (but `except`) at its latest price (so equity and risk see today's book). */
+  private async markHeld(store: Store, except = -1): Promise<void> {
     const sim = this.book.sim;
+    const now = this.o.clock.now();
     for (let k = 0; k < sim.symbols.length; k++) {
-      if (sim.side[k] === 0) continue;
-      const q = await this.prices.quote(store, sim.symbols[k], this.o.clock.now());
+      if (sim.side[k] === 0 || k === except) continue;
+      const q = await this.prices.quote(store, sim.symbols[k], now);
       if (q) sim.markClose(k, q.price);
     }
   }
 
-  private async apply(intent: PaperIntent, file: string | null): Promise<AlertOutcome> {
-    const { store, config, clock, log } = this.o;
+  private applyBatch(items: readonly AlertItem[]): Promise<AlertOutcome[]> {
+    const { store, clock } = this.o;
     const now = clock.now();
-    const outcome = await store.transaction(async (tx): Promise<AlertOutcome> => {
-      const seen = await tx.paper.alert(intent.id);
-      if (seen) {
-        return { status: 'duplicate', reason: `alert ${intent.id} was already consumed (${seen.status} at ${isoTime(seen.appliedAt)})`, changes: null };
+    return store.transaction(async (tx) => {
+      const seen = await tx.paper.alertsByIds(items.map((i) => i.intent.id));
+      const outcomes: AlertOutcome[] = [];
+      const records: PaperAlertRecord[] = [];
+      const all: BookChanges = { fills: [], trades: [], notes: [] };
+      for (const { intent, file } of items) {
+        const prior = seen.get(intent.id);
+        if (prior) {
+          outcomes.push({ status: 'duplicate', reason: `alert ${intent.id} was already consumed (${prior.status} at ${isoTime(prior.appliedAt)})`, changes: null });
+          continue;
+        }
+        const outcome = await this.evaluate(tx, intent, now);
+        const record = { alertId: intent.id, status: outcome.status as PaperAlertStatus, reason: outcome.reason, file, appliedAt: now, alertTs: intent.ts, symbol: intent.symbol, signalType: intent.side };
+        seen.set(intent.id, record);
+        records.push(record);
+        if (outcome.changes) {
+          all.fills.push(...outcome.changes.fills);
+          all.trades.push(...outcome.changes.trades);
+        }
+        outcomes.push(outcome);
       }
-      const record = async (status: PaperAlertStatus, reason: string | null): Promise<void> => {
-        await tx.paper.recordAlert({ alertId: intent.id, status, reason, file, appliedAt: now, alertTs: intent.ts, symbol: intent.symbol, signalType: intent.side });
-      };
-      const refuse = async (status: PaperAlertStatus, reason: string): Promise<AlertOutcome> => {
-        await record(status, reason);
-        return { status, reason, changes: null };
-      };
+      if (all.fills.length > 0) await this.persist(tx, all);
+      // Recorded in the same transaction as the effects; an id some other engine recorded meanwhile undoes the batch.
+      if ((await tx.paper.recordAlerts(records)) !== records.length) {
+        throw new Error('an alert of this batch was recorded by another engine meanwhile; the batch is retried on the next pass');
+      }
+      return outcomes;
+    });
+  }
+
+  /** What one alert does to the book (mutating it); refusals say why. Nothing is written here. */
+  private async evaluate(tx: Store, intent: PaperIntent, now: number): Promise<AlertOutcome> {
+    const { config } = this.o;
+    {
+      const refuse = (status: PaperAlertStatus, reason: string): AlertOutcome => ({ status, reason, changes: null });
 
       const age = now - intent.ts;
       if (age > this.maxAge) return refuse('skipped', `alert is ${Math.round(age / 1000)} s old, older than the maximum age of ${Math.round(this.maxAge / 1000)} s`);
@@ -279,7 +333,7 @@ export class PaperEngine {
 
       const quote = await this.prices.quote(tx, intent.symbol, now);
       if (!quote) return refuse('rejected', `no price for ${intent.symbol}: no stored candle and no tick`);
-      await this.markHeld(tx);
+      await this.markHeld(tx, k);
       sim.markClose(k, quote.price);
 
       let kind: OrderKind = OrderKind.Close;
@@ -298,14 +352,9 @@ export class PaperEngine {
       this.book.touch(now);
       const refused = changes.notes.find((n) => n.kind === 'rejected');
       if (changes.fills.length === 0) return refuse('rejected', `execution: ${refused?.reason ?? 'no fill'}`);
-      await this.persist(tx, changes);
-      await record('applied', changes.notes.length > 0 ? changes.notes.map((n) => n.reason).join('; ') : null);
-      return { status: 'applied', reason: null, changes };
-    });
-    const fields = { alert: intent.id, symbol: intent.symbol, side: intent.side, file };
-    if (outcome.status === 'applied') log.info({ ...fields, fills: outcome.changes?.fills.length }, 'paper: alert applied');
-    else log.warn({ ...fields, status: outcome.status }, `paper: alert ${outcome.status}: ${outcome.reason}`);
-    return outcome;
+      for (const n of changes.notes) this.o.log.warn({ symbol: n.symbol, kind: n.kind }, `paper: ${n.reason}`);
+      return { status: 'applied', reason: changes.notes.length > 0 ? changes.notes.map((n) => n.reason).join('; ') : null, changes };
+    }
   }
 
   /** The risk orchestrator's decision, on the candles closed by now (never a later one), as the backtester asks it. */

@@ -21,12 +21,15 @@ export interface Quote {
 
 /** Days of candles the risk measures look back over (the longest window of marketStateAt and the correlations). */
 const WINDOW_DAYS = 31;
+/** How long (engine time) a looked-up latest candle stands before it is looked up again. */
+const CANDLE_TTL_MS = 1000;
 
 export class PriceBook {
   private readonly ticks = new Map<string, { price: number; ts: number }>();
   /** Recent candles per symbol, shared with the risk gate (it reads held symbols' series for correlations). */
   readonly windows = new Map<string, CandleColumns>();
   private readonly validUntil = new Map<string, number>();
+  private readonly candleQuotes = new Map<string, { quote: Quote | undefined; at: number }>();
   readonly timeframe: Timeframe;
   readonly barMs: number;
 
@@ -47,23 +50,34 @@ export class PriceBook {
     return t !== undefined && t.ts > ts;
   }
 
-  /** The freshest usable price of a symbol, or undefined when there is none. */
-  async quote(store: Store, symbol: string, now = Number.POSITIVE_INFINITY): Promise<Quote | undefined> {
+  /**
+   * The freshest usable price of a symbol, or undefined when there is none. The latest stored candle is looked up
+   * at most once per `CANDLE_TTL_MS` of engine time (`now`); a burst of alerts does not re-read it for each one.
+   */
+  async quote(store: Store, symbol: string, now?: number): Promise<Quote | undefined> {
     const tick = this.ticks.get(symbol);
+    const fromCandle = await this.latestCandle(store, symbol, now);
+    if (tick && (!fromCandle || tick.ts >= fromCandle.ts)) return { price: tick.price, ts: tick.ts, volume: Number.NaN, source: 'tick' };
+    return fromCandle;
+  }
+
+  private async latestCandle(store: Store, symbol: string, now: number | undefined): Promise<Quote | undefined> {
+    const held = this.candleQuotes.get(symbol);
+    if (held && now !== undefined && now >= held.at && now - held.at < CANDLE_TTL_MS) return held.quote;
     let candle = await store.candles.latest(symbol);
-    if (candle && candle.ts + timeframeMs(candle.timeframe) > now) {
+    if (candle && now !== undefined && candle.ts + timeframeMs(candle.timeframe) > now) {
       // a candle stored ahead of the engine's clock (a replay over stored history) must not be seen: take the
       // latest one that had closed by now
       const tfMs = timeframeMs(candle.timeframe);
       const c = await store.candles.read({ symbol, timeframe: candle.timeframe, to: now - tfMs, limit: 1 });
       candle = c.length ? { ...candle, ts: c.ts[0], open: c.open[0], high: c.high[0], low: c.low[0], close: c.close[0], volume: c.volume[0] } : undefined;
     }
-    let fromCandle: Quote | undefined;
+    let quote: Quote | undefined;
     if (candle && candle.close > 0 && Number.isFinite(candle.close)) {
-      fromCandle = { price: candle.close, ts: candle.ts + timeframeMs(candle.timeframe), volume: candle.volume, source: 'candle' };
+      quote = { price: candle.close, ts: candle.ts + timeframeMs(candle.timeframe), volume: candle.volume, source: 'candle' };
     }
-    if (tick && (!fromCandle || tick.ts >= fromCandle.ts)) return { price: tick.price, ts: tick.ts, volume: Number.NaN, source: 'tick' };
-    return fromCandle;
+    if (now !== undefined) this.candleQuotes.set(symbol, { quote, at: now });
+    return quote;
   }
 
   /**
@@ -82,7 +96,12 @@ export class PriceBook {
 
   /** Forgets a symbol's cached candles (new ones were stored). */
   invalidate(symbol?: string): void {
-    if (symbol === undefined) this.validUntil.clear();
-    else this.validUntil.delete(symbol);
+    if (symbol === undefined) {
+      this.validUntil.clear();
+      this.candleQuotes.clear();
+    } else {
+      this.validUntil.delete(symbol);
+      this.candleQuotes.delete(symbol);
+    }
   }
 }

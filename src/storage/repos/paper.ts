@@ -204,21 +204,39 @@ export class PaperRepo {
 
   /** Records a consumed alert; false when its id was already recorded (nothing written). */
   async recordAlert(a: PaperAlertRecord): Promise<boolean> {
+    return (await this.recordAlerts([a])) === 1;
+  }
+
+  /** Records consumed alerts; returns how many were new (an id already recorded is left as it was). */
+  async recordAlerts(alerts: readonly PaperAlertRecord[]): Promise<number> {
+    if (alerts.length === 0) return 0;
     const r = await this.backend.db
       .insertInto('paper_alerts')
-      .values({
-        alert_id: a.alertId,
-        status: a.status,
-        reason: a.reason,
-        file: a.file,
-        applied_at: a.appliedAt,
-        alert_ts: a.alertTs,
-        symbol: a.symbol,
-        signal_type: a.signalType,
-      })
+      .values(
+        alerts.map((a) => ({
+          alert_id: a.alertId,
+          status: a.status,
+          reason: a.reason,
+          file: a.file,
+          applied_at: a.appliedAt,
+          alert_ts: a.alertTs,
+          symbol: a.symbol,
+          signal_type: a.signalType,
+        })),
+      )
       .onConflict((oc) => oc.column('alert_id').doNothing())
       .executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+    return Number(r.numInsertedOrUpdatedRows ?? 0);
+  }
+
+  /** The records of those of `ids` already consumed. */
+  async alertsByIds(ids: readonly string[]): Promise<Map<string, PaperAlertRecord>> {
+    const out = new Map<string, PaperAlertRecord>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.backend.db.selectFrom('paper_alerts').selectAll().where('alert_id', 'in', ids.slice(i, i + 500)).execute();
+      for (const r of rows) out.set(r.alert_id, toAlertRecord(r));
+    }
+    return out;
   }
 
   async alerts(status?: PaperAlertStatus): Promise<PaperAlertRecord[]> {
