@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../core/log.js';
@@ -6,6 +5,7 @@ import { DAY_MS } from '../core/time.js';
 import type { Signal } from '../core/types.js';
 import { type AggregatedSignal, aggregateOverTime, aggregationOptions } from '../signals/aggregate.js';
 import { alertFromSignal, writeAlert } from '../signals/alerts/index.js';
+import { alertIdFor } from '../signals/alerting.js';
 import { generateSignals } from '../signals/generate.js';
 import type { Store } from '../storage/store.js';
 import type { StrategyRegistry } from '../strategies/registry.js';
@@ -19,12 +19,6 @@ export interface SignalsStageResult {
   alerts_dir: string;
   alert_min_confidence: number;
   failures: { strategy: string; error: string }[];
-}
-
-/** A stable alert id from what the alert says, so the demo writes the same files on every run. */
-function demoAlertId(s: Signal): string {
-  const h = createHash('sha256').update(`${s.strategy}|${s.symbol}|${s.ts}|${s.side}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /**
@@ -45,7 +39,7 @@ export async function runSignalsStage(o: {
   const gen = await generateSignals({ store: o.store, config: o.config, at: o.end, since: from, strategies: o.registry.list(), persist: true, log: o.log });
   const aggregated = aggregateOverTime(gen.signals, aggregationOptions(o.config));
   rmSync(o.alertsDir, { recursive: true, force: true });
-  const alerts = aggregated.filter((a) => a.confidence >= o.config.aggregation.alertMinConfidence).map((a) => alertFromSignal(a, { id: demoAlertId(a) }));
+  const alerts = aggregated.filter((a) => a.confidence >= o.config.aggregation.alertMinConfidence).map((a) => alertFromSignal(a, { id: alertIdFor(a) }));
   // files in parallel batches (each is still written atomically and synced), records in one transaction
   const files: string[] = [];
   for (let i = 0; i < alerts.length; i += 64) files.push(...(await Promise.all(alerts.slice(i, i + 64).map((a) => writeAlert(a, o.alertsDir)))));

@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import { metrics } from '../core/metrics.js';
 import type { Store } from '../storage/store.js';
 import type { AggregatedSignal } from './aggregate.js';
+import { riskVerdicts } from './verdict.js';
 import { alertFileName, alertFromSignal, writeAlert } from './alerts/index.js';
 
 export interface EmittedAlert {
@@ -40,11 +41,13 @@ export async function emitAlerts(
 ): Promise<{ alerts: EmittedAlert[]; errors: string[] }> {
   const out: EmittedAlert[] = [];
   const errors: string[] = [];
-  for (const a of aggregated) {
-    if (a.confidence < config.aggregation.alertMinConfidence) continue;
+  const passing = aggregated.filter((a) => a.confidence >= config.aggregation.alertMinConfidence);
+  const verdicts = await riskVerdicts(store, config, passing, now);
+  for (let k = 0; k < passing.length; k++) {
+    const a = passing[k];
     let alert: ReturnType<typeof alertFromSignal>;
     try {
-      alert = alertFromSignal(a, { id: alertIdFor(a) });
+      alert = alertFromSignal(a, { id: alertIdFor(a), risk: verdicts[k] });
     } catch (err) {
       errors.push(`alert for ${a.symbol}: ${err instanceof Error ? err.message : String(err)}`);
       continue;

@@ -23,6 +23,10 @@ export const riskSchema = z.strictObject({
   level: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']),
   approved: z.boolean(),
   reasons: z.array(z.string()),
+  /** The weighted risk score behind the level (0..1 scale of the level thresholds). */
+  score: z.number().finite().min(0).optional(),
+  /** Limits at 80% or more of their bound. */
+  warnings: z.array(z.string()).optional(),
 });
 
 const common = {
