@@ -82,7 +82,8 @@ function medianOf(buf: Float64Array, n: number): number {
 /** Why a single candle cannot be stored, or undefined when it can. */
 export function candleFault(c: Candle, rules: CandleRules): RejectReason | undefined {
   const step = timeframeMs(rules.timeframe);
-  if (![c.ts, c.open, c.high, c.low, c.close, c.volume].every(Number.isFinite)) return 'not_finite';
+  const f = Number.isFinite;
+  if (!(f(c.ts) && f(c.open) && f(c.high) && f(c.low) && f(c.close) && f(c.volume))) return 'not_finite';
   if (c.open <= 0 || c.high <= 0 || c.low <= 0 || c.close <= 0) return 'non_positive_price';
   if (c.volume < 0) return 'negative_volume';
   if (c.high < Math.max(c.open, c.close)) return 'high_below_body';
@@ -137,28 +138,38 @@ export function outlierIndexes(closes: readonly number[], mads: number, neighbou
 export function cleanCandles(input: readonly Candle[], rules: CandleRules, context: readonly Candle[] = []): CleanCandles {
   const rejected: Rejected[] = [];
   const byTs = new Map<number, Candle>();
-  for (const c of input) {
+  let ordered = true;
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i];
     const prev = byTs.get(c.ts);
     if (prev) rejected.push({ item: prev, reason: 'duplicate' });
     byTs.set(c.ts, c);
+    if (i > 0 && c.ts <= input[i - 1].ts) ordered = false;
   }
+  const unique = [...byTs.values()];
+  if (!ordered) unique.sort((a, b) => a.ts - b.ts);
   const sound: Candle[] = [];
-  for (const c of [...byTs.values()].sort((a, b) => a.ts - b.ts)) {
+  for (const c of unique) {
     const fault = candleFault(c, rules);
     if (fault) rejected.push({ item: c, reason: fault });
     else sound.push(c);
   }
-  const fresh = new Set(sound.map((c) => c.ts));
-  const merged = [...context.filter((c) => !fresh.has(c.ts)).map((c) => ({ c, isNew: false })), ...sound.map((c) => ({ c, isNew: true }))].sort((a, b) => a.c.ts - b.c.ts);
-  const outliers = new Set(
-    outlierIndexes(
-      merged.map((m) => m.c.close),
-      rules.outlierMads,
-      rules.outlierNeighbours,
-      rules.outlierFloor,
-      merged.map((m) => m.isNew),
-    ).map((i) => merged[i].c),
-  );
+  // Outliers are judged on context and new candles merged in time order; only the new ones can be rejected.
+  let closes: number[];
+  let judge: boolean[] | undefined;
+  let series: Candle[];
+  if (context.length === 0 || (sound.length > 0 && context[context.length - 1].ts < sound[0].ts)) {
+    series = [...context, ...sound];
+    closes = series.map((c) => c.close);
+    judge = context.length ? series.map((_, i) => i >= context.length) : undefined;
+  } else {
+    const fresh = new Set(sound.map((c) => c.ts));
+    const merged = [...context.filter((c) => !fresh.has(c.ts)).map((c) => ({ c, isNew: false })), ...sound.map((c) => ({ c, isNew: true }))].sort((a, b) => a.c.ts - b.c.ts);
+    series = merged.map((m) => m.c);
+    closes = series.map((c) => c.close);
+    judge = merged.map((m) => m.isNew);
+  }
+  const outliers = new Set(outlierIndexes(closes, rules.outlierMads, rules.outlierNeighbours, rules.outlierFloor, judge).map((i) => series[i]));
   const candles: Candle[] = [];
   for (const c of sound) {
     if (outliers.has(c)) rejected.push({ item: c, reason: 'outlier' });

@@ -37,7 +37,7 @@ export async function startFakes(opts: { binance?: FakeBinanceOptions; coingecko
 export function fakeConfig(f: Fakes, extra: ConfigInput = {}): Config {
   const base: ConfigInput = {
     sources: {
-      timeoutMs: 200,
+      timeoutMs: 500,
       limitWindowMs: WINDOW_MS,
       retry: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50 },
       breaker: { errorThresholdPercentage: 50, volumeThreshold: 10, resetTimeoutMs: 200, rollingCountTimeoutMs: 10_000 },

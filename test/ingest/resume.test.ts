@@ -1,12 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HOUR_MS } from '../../src/core/time.js';
 import { openStore } from '../../src/storage/store.js';
 import { fakeBinance } from '../fakes/binance.js';
 import { realCandles } from '../fakes/data.js';
 import type { FakeServer } from '../fakes/server.js';
-import { dropPgSchema, storeTargets, tempDir } from '../helpers/env.js';
+import { dropPgSchema, storeTargets } from '../helpers/env.js';
 import { spawnMts } from './harness.js';
 
 const FROM = '2023-01-01';
@@ -21,16 +22,12 @@ async function storedTs(url: string): Promise<number[]> {
   }
 }
 
-describe.each(storeTargets())('a killed backfill resumes ($name)', (target) => {
-  let fake: FakeServer;
-  beforeAll(async () => {
+describe('a killed backfill', () => {
+  // The targets run side by side (each with its own fake): most of the time goes into starting the CLI.
+  it.concurrent.each(storeTargets())('completes on the next run with no duplicate and without downloading stored candles again ($name)', async (target) => {
     // a little latency per request so the kill lands midway
-    fake = await fakeBinance({ latencyMs: 40 }).start();
-  });
-  afterAll(() => fake.close());
-
-  it('completes on the next run with no duplicate and without downloading stored candles again', async () => {
-    const dir = tempDir();
+    const fake: FakeServer = await fakeBinance({ latencyMs: 40 }).start();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mts-resume-'));
     const url = target.url();
     writeFileSync(path.join(dir, 'mts.config.yaml'), 'sources:\n  binance:\n    klinesPerPage: 200\n');
     const env = { MTS_BINANCE_BASE_URL: fake.url, MTS_DATA_DIR: dir, MTS_DB_URL: url, MTS_CONFIG: path.join(dir, 'mts.config.yaml') };
@@ -64,6 +61,8 @@ describe.each(storeTargets())('a killed backfill resumes ($name)', (target) => {
       }
       expect(stored.size).toBe(before.length);
     } finally {
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
       await dropPgSchema(url);
     }
   });
