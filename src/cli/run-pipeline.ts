@@ -18,12 +18,14 @@ import { formatSimulation, simulationJson } from '../scheduler/report.js';
 import { DEFAULT_WARMUP_MS, simulate } from '../scheduler/simulate.js';
 import { openStore } from '../storage/store.js';
 import type { CommandContext } from './context.js';
+import { HEARTBEAT_MS, startMonitor } from './run-monitor.js';
 import { action } from './run.js';
 
 interface RunOptions {
   simulate?: string;
   start?: string;
   asOf?: string;
+  server?: boolean;
   grace: string;
 }
 
@@ -41,6 +43,7 @@ export function registerRun(program: Command): void {
     .option('--simulate <span>', 'run virtual days (1d, 7d) on a virtual clock against the configured sources, over a temporary database')
     .option('--start <time>', 'with --simulate: where virtual time starts (ISO; default now)')
     .option('--as-of <time>', 'run in real time as if started at this moment (ISO), e.g. against a source replaying history')
+    .option('--no-server', 'do not start the monitoring server (MTS_HTTP_HOST:MTS_HTTP_PORT)')
     .option('--grace <duration>', 'on SIGINT/SIGTERM, how long in-flight work may finish before it is abandoned', DEFAULT_GRACE)
     .action(action(async (ctx: CommandContext, opts: RunOptions) => (opts.simulate ? runSimulation(ctx, opts) : runForever(ctx, opts))));
 }
@@ -52,9 +55,13 @@ async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> 
   enableProcessMetrics();
   const dispatcher = createDispatcher(ctx.config, { store, clock: ctx.clock, log: ctx.log });
   const signals = createSignalStep({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, dispatcher });
-  const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals });
+  const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals, heartbeatMs: HEARTBEAT_MS });
   const scheduler = pipeline.scheduler;
-  ctx.log.info({ items: scheduler.items.length, notifiers: dispatcher.channels, db: store.description }, 'mts run: scheduler started');
+  const monitor = opts.server === false ? undefined : await startMonitor({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, pipeline, signals }).catch(async (err) => {
+    await pipeline.close();
+    throw err;
+  });
+  ctx.log.info({ items: scheduler.items.length, notifiers: dispatcher.channels, monitor: monitor?.address ?? 'off', db: store.description }, 'mts run: scheduler started');
   const lanes = scheduler.start();
   const retries = new AbortController();
   const retryLoop = dispatcher.channels > 0 ? dispatcher.runRetryLoop(RETRY_EVERY_MS, retries.signal) : Promise.resolve();
@@ -78,6 +85,8 @@ async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> 
   } finally {
     retries.abort();
     await retryLoop.catch(() => undefined);
+    // the server stops before the store closes, letting requests in flight finish
+    await monitor?.app.close();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
     await pipeline.close();

@@ -131,8 +131,11 @@ const tiersSchema = z.strictObject({
     .prefault({}),
   /** How long after a candle closes its tier asks for it (the exchange needs a moment to close it). */
   settle: duration.default('10s'),
-  /** How far back an item with nothing stored and no state starts (run `mts backfill` for deep history). */
-  initialLookback: duration.default('1d'),
+  /**
+   * How far back an item with nothing stored starts: 10 days is one klines request at 15m (run `mts backfill` for
+   * the months of history the strategies want).
+   */
+  initialLookback: duration.default('10d'),
   /** A failing item waits base × factor^(failures − 1), at most cap, before it runs again; it is never disabled. */
   backoff: z
     .strictObject({

@@ -62,16 +62,21 @@ export class VirtualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(abortError(signal));
-      const timer: Timer = { due: this.t + Math.max(0, ms), seq: this.seq++, resolve: () => resolve() };
-      this.timers.push(timer);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.timers = this.timers.filter((x) => x !== timer);
-          reject(abortError(signal));
+      const onAbort = () => {
+        this.timers = this.timers.filter((x) => x !== timer);
+        reject(abortError(signal as AbortSignal));
+      };
+      // the listener goes when the timer fires, so a long-lived signal does not collect one per sleep
+      const timer: Timer = {
+        due: this.t + Math.max(0, ms),
+        seq: this.seq++,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         },
-        { once: true },
-      );
+      };
+      this.timers.push(timer);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -23,6 +23,8 @@ export interface PipelineOptions {
   log: Logger;
   fetch?: FetchLike;
   signals?: SignalStep;
+  /** See SchedulerOptions.heartbeatMs. */
+  heartbeatMs?: number;
 }
 
 export interface Pipeline {
@@ -49,6 +51,7 @@ export async function createPipeline(o: PipelineOptions): Promise<Pipeline> {
     dailyBudget: config.tiers.dailyBudget,
     callTotals: () => ({ binance: accounting.callsMade('binance'), coingecko: accounting.callsMade('coingecko'), fred: accounting.callsMade('fred') }),
     storedUntil: (item) => storedUntil(store, item),
+    heartbeatMs: o.heartbeatMs,
   });
   await scheduler.load();
   const spent: Record<string, number> = {};

@@ -1,14 +1,14 @@
 /**
- * The real ItemRunner: candles through the sources' `collectItem` (one request per item where the API allows, the
- * fallback order of SPEC §5, validation before storage), FRED series over the range the scheduler found due
- * (`fetchMacroRange`), coarser candles folded locally, and signal
+ * The real ItemRunner: candles from the start of the scheduler's range through the sources' `collectCandles` (one
+ * request per 1000 candles, the fallback order of SPEC §5, validation before storage), FRED series over the range
+ * the scheduler found due (`fetchMacroRange`), coarser candles folded locally, and signal
  * generation through an injected step. Where the stored data ends is read back from storage, the one truth a
  * restart also starts from.
  */
 import type { Logger } from '../core/log.js';
 import { DAY_MS, TIMEFRAMES } from '../core/time.js';
 import type { RangeDeps } from '../sources/candle-range.js';
-import { type CollectItem, collectItem } from '../sources/collect.js';
+import { collectCandles } from '../sources/fallback.js';
 import { fetchMacroRange } from '../sources/macro-range.js';
 import type { Store } from '../storage/store.js';
 import { deriveCandles } from './derive.js';
@@ -23,11 +23,6 @@ export interface RunnerDeps {
   store: Store;
   log: Logger;
   signals?: SignalStep;
-}
-
-function collectItemOf(item: ScheduleItem): CollectItem {
-  if (item.kind === 'candles') return { kind: 'candles', source: item.source, symbol: item.symbol, timeframe: item.timeframe };
-  throw new Error(`${item.id} is not a candle item`);
 }
 
 /** Where stored data of an item ends (exclusive): the last candle's close, the day after the last observation. */
@@ -71,15 +66,15 @@ export function collectionRunner(d: RunnerDeps): ItemRunner {
         const r = await untilAborted(fetchMacroRange({ ...d.collect, signal: ctx.signal }, item.series, range.from, range.to - DAY_MS), ctx.signal);
         return { stored: r.stored, until: await storedUntil(d.store, item) };
       }
-      const result = await untilAborted(collectItem(collectItemOf(item), { ...d.collect, signal: ctx.signal }), ctx.signal);
-      if (result.error) throw new Error(result.error);
+      // From where the scheduler's range starts (the last stored candle, or initialLookback on an empty store).
+      const served = await untilAborted(collectCandles({ ...d.collect, signal: ctx.signal }, item.source, item.symbol, item.timeframe, range.from), ctx.signal);
+      if (served.fallback) d.log.warn({ item: item.id, source: served.source }, 'candles came from the fallback source');
       const until = await storedUntil(d.store, item);
       let derived = 0;
       if (item.kind === 'candles' && until !== null) {
         for (const coarse of item.derive) derived += await deriveCandles(d.store, { source: item.source, symbol: item.symbol, timeframe: item.timeframe }, coarse, range.from, until);
       }
-      if (result.skipped) d.log.warn({ item: item.id, reason: result.skipped }, 'item skipped');
-      return { stored: result.stored + derived, until };
+      return { stored: served.value + derived, until };
     } finally {
       ctx.countCalls(accounting.callsMade() - before);
     }

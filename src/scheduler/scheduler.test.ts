@@ -111,7 +111,7 @@ describe('Scheduler on a virtual clock', () => {
     expect(at[7] - at[6]).toBe(32 * 60_000);
     expect(at[100] - at[99]).toBe(HOUR);
     // the 101st attempt succeeded and caught up the whole outage in one range
-    expect(rec.runs[100].range.from).toBe(start - 24 * HOUR);
+    expect(rec.runs[100].range.from).toBe(start - 10 * 24 * HOUR); // initialLookback 10d
     expect(s.health()[0]).toMatchObject({ status: 'ok', failures: 0 });
     expect(rec.runs.length).toBeGreaterThan(101);
   });

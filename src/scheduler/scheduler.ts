@@ -52,6 +52,11 @@ export interface SchedulerOptions {
    * even when a fallback spends another source's calls); otherwise it adds what runners report with countCalls.
    */
   callTotals?: () => Record<string, number>;
+  /**
+   * Longest a lane sleeps before it wakes to look again (and mark `lastTick`), so a health check can tell a
+   * sleeping loop from a dead one. Unset: lanes sleep until their next item (simulations).
+   */
+  heartbeatMs?: number;
   /** Where stored data ends for an item with no state yet (e.g. the latest stored candle + one step). */
   storedUntil?: (item: ScheduleItem) => Promise<number | null>;
 }
@@ -89,9 +94,12 @@ export class Scheduler {
   private readonly inFlight = new Set<Promise<unknown>>();
   private lanes: Promise<void> | undefined;
   private lastTotals: Record<string, number> = {};
+  /** When a lane last went round (woke, or ran an item). */
+  lastTick: number;
 
   constructor(private readonly o: SchedulerOptions) {
     this.budget = new ApiBudget(o.dailyBudget, o.log);
+    this.lastTick = o.clock.now();
   }
 
   get items(): readonly ScheduleItem[] {
@@ -164,10 +172,11 @@ export class Scheduler {
     while (!stop.aborted) {
       let item = items[0];
       for (const it of items) if ((this.states.get(it.id)?.nextRun ?? 0) < (this.states.get(item.id)?.nextRun ?? 0)) item = it;
+      this.lastTick = this.o.clock.now();
       const wait = (this.states.get(item.id)?.nextRun ?? 0) - this.o.clock.now();
       if (wait > 0) {
         try {
-          await this.o.clock.sleep(wait, stop);
+          await this.o.clock.sleep(this.o.heartbeatMs ? Math.min(wait, this.o.heartbeatMs) : wait, stop);
         } catch {
           break;
         }

@@ -12,7 +12,8 @@ export interface Spawned {
 export function spawnMts(args: string[], env: Record<string, string>): Spawned {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/mts.js'), ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, MTS_LOG_LEVEL: 'info', ...env },
+    // port 0: the embedded monitoring server takes a free port, so parallel test files never collide
+    env: { ...process.env, MTS_LOG_LEVEL: 'info', MTS_HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];

@@ -9,14 +9,14 @@ import { realCandles, fredSeries } from '../fakes/data.js';
 import { fakeFred } from '../fakes/fred.js';
 import { tempDir } from '../helpers/env.js';
 import { fakeEnv, FRED_KEY } from './harness.js';
-import { exitWithin, spawnMts } from './process.js';
+import { exitWithin, spawnMts, waitFor } from './process.js';
 
-// The process starts (on a shifted clock) 15 s before the 12:05 signal slot of a Thursday whose noon aggregate
-// makes an alert, so within its half-minute it runs the start-up catch-up of every item and two signal steps.
-const AS_OF = Date.parse('2025-04-10T12:04:45Z');
-const RUN_MS = 30_000;
+// The process starts (on a shifted clock) 10 s before the 12:05 signal slot of a Thursday whose noon aggregate
+// makes an alert, so within its quarter-minute it runs the start-up catch-up of every item and two signal steps.
+const AS_OF = Date.parse('2025-04-10T12:04:50Z');
+const RUN_MS = 16_000;
 
-describe('mts run against the fakes for half a minute of real time, then SIGTERM', async () => {
+describe('mts run against the fakes for a quarter-minute of real time, then SIGTERM', async () => {
   const offset = AS_OF - Date.now();
   const now = () => Date.now() + offset;
   const binance = await fakeBinance({ now }).start();
@@ -37,7 +37,12 @@ describe('mts run against the fakes for half a minute of real time, then SIGTERM
 
   it('collects, generates signals, writes alerts, counts every call and stores its state', async () => {
     const p = spawnMts(['run', '--as-of', new Date(AS_OF).toISOString()], { ...fakeEnv({ binance, coingecko, fred }), MTS_DATA_DIR: dir });
+    await waitFor('the monitoring server', () => /"monitor":"http/.test(p.stderr.join('')));
+    const monitor = /"monitor":"(http[^"]+)"/.exec(p.stderr.join(''))?.[1];
     await new Promise((r) => setTimeout(r, RUN_MS));
+    // the embedded monitoring server reports this process's scheduler as alive
+    const health = (await (await fetch(`${monitor}/health`)).json()) as { components: { scheduler: { status: string } } };
+    expect(health.components.scheduler.status).not.toBe('down');
     p.child.kill('SIGTERM');
     expect(await exitWithin(p, 10_000), p.stderr.join('').slice(-2000)).toEqual({ code: 0, signal: null });
     const log = p.stderr.join('');
