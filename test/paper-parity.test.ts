@@ -88,5 +88,15 @@ describe.each(storeTargets())('paper replay of a backtest on $name', ({ url }) =
     expect(fills.filter((f) => f.reason !== 'entry').map((f) => [f.ts, f.price, f.reason])).toEqual(closed.map((t) => [t.exitTs, t.exitPrice, t.exitReason]));
     expect(sim.equity()).toBe(outcome.curveEquity[outcome.curveEquity.length - 1]);
     expect(sim.cash).toBe(outcome.sim.cash);
+
+    // The same replay over candles stored beforehand (as the demo has them): the clock alone hides the future.
+    const u2 = url();
+    urls.push(u2);
+    const stored = await openStore(u2);
+    stores.push(stored);
+    await stored.candles.upsert({ source: 'binance', symbol: SYMBOL, timeframe: '1h' }, candles);
+    const again = await replayAlerts({ store: stored, config, log: silentLogger, candles: base, alerts: intents, from: FROM, to: TO, stored: true });
+    expect(await stored.paper.fills()).toEqual(fills);
+    expect(again.engine.current.sim.equity()).toBe(sim.equity());
   }, 120_000);
 });

@@ -64,7 +64,12 @@ export class PriceBook {
   private async latestCandle(store: Store, symbol: string, now: number | undefined): Promise<Quote | undefined> {
     const held = this.candleQuotes.get(symbol);
     if (held && now !== undefined && now >= held.at && now - held.at < CANDLE_TTL_MS) return held.quote;
-    const candle = await store.candles.latest(symbol);
+    let candle: { ts: number; close: number; volume: number; timeframe: Timeframe } | undefined = await store.candles.latest(symbol);
+    if (candle && now !== undefined && candle.ts + timeframeMs(candle.timeframe) > now) {
+      // A replay over stored history: the engine clock is behind the data, and what closed later is not known yet.
+      const cols = await store.candles.read({ symbol, timeframe: this.timeframe, to: now - this.barMs, limit: 1 });
+      candle = cols.length === 1 ? { ts: cols.ts[0], close: cols.close[0], volume: cols.volume[0], timeframe: this.timeframe } : undefined;
+    }
     let quote: Quote | undefined;
     if (candle && candle.close > 0 && Number.isFinite(candle.close)) {
       quote = { price: candle.close, ts: candle.ts + timeframeMs(candle.timeframe), volume: candle.volume, source: 'candle' };

@@ -29,6 +29,8 @@ export interface ReplayOptions {
   to: number;
   /** The source name the candles are stored under. */
   source?: string;
+  /** The candles are in the store already (the demo): nothing is written, the clock alone hides what is later. */
+  stored?: boolean;
 }
 
 export interface ReplayResult {
@@ -54,7 +56,7 @@ export async function replayAlerts(o: ReplayOptions): Promise<ReplayResult> {
   const live = new Map<string, CandleColumns>();
   for (const s of symbols) {
     const c = o.candles.get(s) as CandleColumns;
-    await o.store.candles.upsert({ source, symbol: s, timeframe: tf }, sliceColumns(c, Number.NEGATIVE_INFINITY, o.from - 1));
+    if (!o.stored) await o.store.candles.upsert({ source, symbol: s, timeframe: tf }, sliceColumns(c, Number.NEGATIVE_INFINITY, o.from - 1));
     live.set(s, sliceColumns(c, o.from, o.to));
   }
   const times = [...new Set(symbols.flatMap((s) => Array.from((live.get(s) as CandleColumns).ts)))].sort((a, b) => a - b);
@@ -83,7 +85,7 @@ export async function replayAlerts(o: ReplayOptions): Promise<ReplayResult> {
     for (const [s, i] of here) {
       const c = live.get(s) as CandleColumns;
       const bar = { ts: t, open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i], volume: c.volume[i] };
-      await o.store.candles.upsert({ source, symbol: s, timeframe: tf }, [bar]);
+      if (!o.stored) await o.store.candles.upsert({ source, symbol: s, timeframe: tf }, [bar]);
       await engine.onCandle(s, bar);
     }
   }
