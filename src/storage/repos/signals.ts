@@ -128,18 +128,7 @@ export class SignalRepo {
     const rows = await base.selectAll().orderBy('ts', 'desc').limit(q.limit ?? 100).offset(q.offset ?? 0).execute();
     return {
       total,
-      items: rows.map((r) => ({
-        id: r.id,
-        ts: Number(r.ts),
-        symbol: r.symbol,
-        asset: r.asset,
-        alert_type: r.alert_type,
-        signal_type: r.signal_type,
-        confidence: r.confidence,
-        strategy_name: r.strategy_name,
-        file: r.file,
-        body: JSON.parse(r.body),
-      })),
+      items: rows.map(toAlert),
     };
   }
 
@@ -159,18 +148,50 @@ export class SignalRepo {
       .execute();
   }
 
+  async getAlert(id: string): Promise<StoredAlert | undefined> {
+    const r = await this.backend.db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toAlert(r) : undefined;
+  }
+
+  /** Deliveries in one status (e.g. the pending queue), oldest `ts` first; with `dueBy`, only those with ts <= dueBy. */
+  async deliveriesByStatus(status: DeliveryRecord['status'], opts: { dueBy?: number; limit?: number } = {}): Promise<DeliveryRecord[]> {
+    let q = this.backend.db.selectFrom('deliveries').selectAll().where('status', '=', status);
+    if (opts.dueBy !== undefined) q = q.where('ts', '<=', opts.dueBy);
+    const rows = await q.orderBy('ts').orderBy('id').limit(opts.limit ?? 500).execute();
+    return rows.map(toDelivery);
+  }
+
   async listDeliveries(alertId?: string): Promise<DeliveryRecord[]> {
     let q = this.backend.db.selectFrom('deliveries').selectAll();
     if (alertId) q = q.where('alert_id', '=', alertId);
     const rows = await q.orderBy('id').execute();
-    return rows.map((r) => ({
-      alertId: r.alert_id,
-      channel: r.channel,
-      target: r.target,
-      status: r.status as DeliveryRecord['status'],
-      attempts: r.attempts,
-      lastError: r.last_error,
-      ts: Number(r.ts),
-    }));
+    return rows.map(toDelivery);
   }
+}
+
+function toAlert(r: Omit<StoredAlert, 'ts' | 'body'> & { ts: number | string | bigint; body: string }): StoredAlert {
+  return {
+    id: r.id,
+    ts: Number(r.ts),
+    symbol: r.symbol,
+    asset: r.asset,
+    alert_type: r.alert_type,
+    signal_type: r.signal_type,
+    confidence: r.confidence,
+    strategy_name: r.strategy_name,
+    file: r.file,
+    body: JSON.parse(r.body),
+  };
+}
+
+function toDelivery(r: { alert_id: string; channel: string; target: string; status: string; attempts: number; last_error: string | null; ts: number | string | bigint }): DeliveryRecord {
+  return {
+    alertId: r.alert_id,
+    channel: r.channel,
+    target: r.target,
+    status: r.status as DeliveryRecord['status'],
+    attempts: r.attempts,
+    lastError: r.last_error,
+    ts: Number(r.ts),
+  };
 }
