@@ -9,8 +9,8 @@
  * The hot path allocates nothing per bar; allocations happen only when a strategy emits a signal.
  */
 import { MtsError } from '../core/errors.js';
-import type { VirtualClock } from '../core/clock.js';
-import { isoTime, utcDay } from '../core/time.js';
+import { VirtualClock } from '../core/clock.js';
+import { DAY_MS, isoTime, utcDay } from '../core/time.js';
 import type { CandleColumns, PortfolioSnapshot, PositionSide, Signal } from '../core/types.js';
 import type { CostModel } from '../execution/costs.js';
 import { ExecutionSimulator, OrderKind, type TradeRecord } from '../execution/simulator.js';
@@ -54,7 +54,7 @@ export interface BacktestSettings {
   to?: number;
   cash: number;
   costs: CostModel;
-  /** --size: replaces every signal's size. */
+  /** --size: replaces every signal's size (before the risk gate, which sizes as configured). */
   sizeOverride?: number | null;
   /** null = --no-risk. */
   risk?: RiskGate | null;
@@ -115,6 +115,8 @@ export class Backtest {
   private readonly cols: CandleColumns[];
   /** Per symbol: the next base bar not yet opened (so the latest bar seen is ptr − 1). */
   private ptr = new Int32Array(0);
+  private lastSymbol = '';
+  private lastK = -1;
 
   constructor(private readonly s: BacktestSettings) {
     this.symbols = [...s.base.keys()];
@@ -124,7 +126,13 @@ export class Backtest {
 
   /** The position held in a symbol, for the strategy's `ctx.position()`. */
   readonly positionOf = (symbol: string): PositionSide | null => {
-    const k = this.sim.indexOf(symbol);
+    // strategies ask about the same symbol bar after bar: skip the map lookup then
+    let k = this.lastK;
+    if (symbol !== this.lastSymbol) {
+      k = this.sim.indexOf(symbol);
+      this.lastSymbol = symbol;
+      this.lastK = k;
+    }
     if (k < 0) return null;
     const side = this.sim.side[k];
     return side > 0 ? 'LONG' : side < 0 ? 'SHORT' : null;
@@ -160,46 +168,44 @@ export class Backtest {
     }
 
     let peak = s.cash;
-    let day = utcDay(times[0]);
+    let nextDay = utcDay(times[0]) + DAY_MS;
     let dayStart = s.cash;
     let tradesSeen = 0;
     const progressEvery = Math.max(1, Math.floor(steps / 100));
+    let progressLeft = progressEvery;
+    const { side, qty, mark } = sim;
+    // market, signal, risk and order events all happen at this clock's time
+    const clock = s.clock ?? new VirtualClock(times[0]);
+    const onProgress = s.onProgress;
+    const tradeClosed = s.risk?.tradeClosed ? (t: TradeRecord) => s.risk?.tradeClosed?.(t) : undefined;
+    const nDecided = dSyms.length;
 
     for (let step = 0; step < steps; step++) {
       const t = times[step];
       const closeTime = t + s.baseMs;
-      s.clock?.set(t);
-      // market: opens, fills, brackets, closes
+      clock.set(t);
+      this.market(t, cur);
+      clock.set(closeTime);
+      // equity marked at the closes, and whether any position is open, in one pass (orders placed below only queue)
+      let equity = sim.cash;
+      let held = false;
       for (let k = 0; k < n; k++) {
-        const c = cols[k];
-        const i = ptr[k];
-        if (i < c.length && c.ts[i] === t) {
-          cur[k] = i;
-          ptr[k] = i + 1;
-          sim.markOpen(k, c.open[i]);
-        } else cur[k] = -1;
+        const sd = side[k];
+        if (sd !== 0) {
+          equity += sd * qty[k] * mark[k];
+          held = true;
+        }
       }
-      for (let k = 0; k < n; k++) {
-        const i = cur[k];
-        if (i < 0) continue;
-        const c = cols[k];
-        if (sim.pendingKind[k] !== OrderKind.None) sim.fillPending(k, t, c.open[i], c.volume[i]);
-        if (sim.side[k] !== 0) sim.checkBrackets(k, t, c.open[i], c.high[i], c.low[i], c.volume[i]);
-        sim.markClose(k, c.close[i]);
-      }
-      s.clock?.set(closeTime);
-      const equity = sim.equity();
       if (equity > peak) peak = equity;
-      const today = utcDay(closeTime);
-      if (today !== day) {
-        day = today;
+      if (closeTime >= nextDay) {
         dayStart = equity;
+        nextDay = utcDay(closeTime) + DAY_MS;
       }
-      if (s.risk?.tradeClosed && sim.trades.length > tradesSeen) {
-        for (; tradesSeen < sim.trades.length; tradesSeen++) s.risk.tradeClosed(sim.trades[tradesSeen]);
+      if (tradeClosed && sim.trades.length > tradesSeen) {
+        for (; tradesSeen < sim.trades.length; tradesSeen++) tradeClosed(sim.trades[tradesSeen]);
       }
       // signal → risk → order
-      for (let d = 0; d < dSyms.length; d++) {
+      for (let d = 0; d < nDecided; d++) {
         const bars = dBars[d];
         while (dNext[d] < bars.length && bars.ts[dNext[d]] + stratMs <= closeTime) {
           const idx = dNext[d]++;
@@ -215,19 +221,47 @@ export class Backtest {
           for (let j = 0; j < signals.length; j++) this.order(signals[j], closeTime, peak, dayStart, out);
         }
       }
-      if (sim.inMarket()) out.stepsInMarket++;
+      if (held) out.stepsInMarket++;
       curveTs[step + 1] = closeTime;
-      curveEquity[step + 1] = sim.equity();
-      if (s.onProgress && step % progressEvery === 0) s.onProgress(step, steps);
+      curveEquity[step + 1] = equity;
+      if (onProgress && --progressLeft === 0) {
+        progressLeft = progressEvery;
+        onProgress(step, steps);
+      }
     }
     for (let k = 0; k < n; k++) if (sim.pendingKind[k] !== OrderKind.None) out.unfilled++;
     s.onProgress?.(steps, steps);
     return out;
   }
 
+  /** The market events of one moment: each symbol with a bar at t opens (fills), trades its range (brackets), closes. */
+  private market(t: number, cur: Int32Array): void {
+    const { sim, cols, ptr } = this;
+    const n = cols.length;
+    for (let k = 0; k < n; k++) {
+      const c = cols[k];
+      const i = ptr[k];
+      if (i < c.length && c.ts[i] === t) {
+        cur[k] = i;
+        ptr[k] = i + 1;
+        sim.mark[k] = c.open[i];
+      } else cur[k] = -1;
+    }
+    for (let k = 0; k < n; k++) {
+      const i = cur[k];
+      if (i < 0) continue;
+      const c = cols[k];
+      if (sim.pendingKind[k] !== 0) sim.fillPending(k, t, c.open[i], c.volume[i]);
+      if (sim.side[k] !== 0) sim.checkBrackets(k, t, c.open[i], c.high[i], c.low[i], c.volume[i]);
+      sim.mark[k] = c.close[i];
+    }
+  }
+
   /** Turns one signal into a queued order, through the risk gate for entries. */
-  private order(sig: Signal, now: number, peak: number, dayStart: number, out: BacktestOutcome): void {
+  private order(signal: Signal, now: number, peak: number, dayStart: number, out: BacktestOutcome): void {
     const { sim, s } = this;
+    // --size replaces the signal's size before anything else sees it (the risk orchestrator then sizes as configured)
+    const sig = s.sizeOverride !== undefined && s.sizeOverride !== null && signal.side !== 'CLOSE' ? { ...signal, size: s.sizeOverride } : signal;
     out.signals++;
     const k = sim.indexOf(sig.symbol);
     if (k < 0) {
@@ -253,7 +287,6 @@ export class Backtest {
       stop = d.stopLoss;
       target = d.takeProfit;
     }
-    if (s.sizeOverride !== undefined && s.sizeOverride !== null) size = s.sizeOverride;
     sim.submit(k, kind, size, stop, target);
   }
 }

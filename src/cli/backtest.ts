@@ -26,7 +26,7 @@ async function backtest(ctx: CommandContext, f: BacktestFlags): Promise<void> {
   const progress = progressReporter('backtest', ctx.log);
   req.onProgress = progress.update;
   const store = await ctx.store();
-  let result;
+  let result: Awaited<ReturnType<typeof runAndStore>>;
   try {
     result = await runAndStore(store, req, ctx.clock.now());
   } finally {

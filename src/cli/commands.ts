@@ -6,6 +6,18 @@ import { registerDemo } from './demo.js';
 import { registerOptimize } from './optimize.js';
 import { registerPaper } from './paper.js';
 import { registerReport } from './report.js';
+import { registerSignals } from './signals.js';
+import { registerStrategies } from './strategies.js';
 
 /** Every CLI command, one register function per file. */
-export const COMMANDS: ((program: Command) => void)[] = [registerConfig, registerData, registerDemo, registerBacktest, registerOptimize, registerReport, registerPaper];
+export const COMMANDS: ((program: Command) => void)[] = [
+  registerConfig,
+  registerData,
+  registerDemo,
+  registerSignals,
+  registerStrategies,
+  registerBacktest,
+  registerOptimize,
+  registerReport,
+  registerPaper,
+];

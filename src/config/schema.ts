@@ -162,8 +162,9 @@ const riskSchema = z
         correlation: fraction.default(0.1),
       })
       .prefault({})
-      .refine((w) => Math.abs(w.position + w.heat + w.drawdown + w.volatility + w.correlation - 1) < 1e-9, {
-        message: 'the five level weights must sum to 1',
+      .superRefine((w, ctx) => {
+        const sum = w.position + w.heat + w.drawdown + w.volatility + w.correlation;
+        if (Math.abs(sum - 1) >= 1e-9) ctx.addIssue({ code: 'custom', message: `the five level weights must sum to 1 (they sum to ${Number(sum.toFixed(9))})` });
       }),
     levelThresholds: z
       .strictObject({ low: fraction.default(0.08), medium: fraction.default(0.12), high: fraction.default(0.18) })

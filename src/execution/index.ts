@@ -1,2 +1,3 @@
 export * from './costs.js';
 export * from './simulator.js';
+export * from './types.js';

@@ -20,60 +20,15 @@
  *   position is closed, cash is set to 0 and the deficit is recorded as `shortfall`.
  * - One position per symbol: a LONG while long is ignored, a LONG while short reverses (cover, then buy).
  */
-import type { ExitReason, MarkedPosition, PortfolioSnapshot, PositionSide } from '../core/types.js';
+import type { ExitReason, MarkedPosition, PortfolioSnapshot } from '../core/types.js';
 import { type CostModel, slippageFor } from './costs.js';
+import type { ExecutionNote, SimulatorState, TradeRecord } from './types.js';
+
+export type { ExecutionNote, SimulatorState, TradeRecord };
 
 /** What a pending order does; numeric so the hot loop stores it in an Int8Array. */
 export const OrderKind = { None: 0, Long: 1, Short: -1, Close: 2 } as const;
 export type OrderKind = (typeof OrderKind)[keyof typeof OrderKind];
-
-export interface TradeRecord {
-  symbol: string;
-  side: PositionSide;
-  entryTs: number;
-  entryPrice: number;
-  /** null while open. */
-  exitTs: number | null;
-  exitPrice: number | null;
-  quantity: number;
-  /** Net of both fees; for an open trade, marked at the latest price with no exit cost. */
-  pnl: number;
-  fees: number;
-  exitReason: ExitReason | null;
-}
-
-export interface ExecutionNote {
-  ts: number;
-  symbol: string;
-  kind: 'rejected' | 'reduced' | 'ignored' | 'shortfall';
-  reason: string;
-}
-
-/** The simulator's whole state, plain JSON. */
-export interface SimulatorState {
-  symbols: string[];
-  initialCash: number;
-  costs: CostModel;
-  cash: number;
-  fees: number;
-  realizedPnl: number;
-  tradedNotional: number;
-  shortfall: number;
-  side: number[];
-  qty: number[];
-  entryPrice: number[];
-  entryTs: number[];
-  entryFee: number[];
-  stop: number[];
-  target: number[];
-  mark: number[];
-  pendingKind: number[];
-  pendingSize: number[];
-  pendingStop: number[];
-  pendingTarget: number[];
-  trades: TradeRecord[];
-  notes: ExecutionNote[];
-}
 
 /** NaN encodes "no stop / no target" in the typed arrays. */
 const toNum = (v: number | null | undefined): number => (v === null || v === undefined ? Number.NaN : v);
@@ -128,7 +83,7 @@ export class ExecutionSimulator {
     this.pendingSize = new Float64Array(n);
     this.pendingStop = new Float64Array(n).fill(Number.NaN);
     this.pendingTarget = new Float64Array(n).fill(Number.NaN);
-    symbols.forEach((s, i) => this.index.set(s, i));
+    for (let i = 0; i < symbols.length; i++) this.index.set(symbols[i], i);
   }
 
   /** The index of a symbol, or -1. */
@@ -213,9 +168,11 @@ export class ExecutionSimulator {
   private enter(k: number, dir: number, size: number, stop: number, target: number, ts: number, ref: number, volume: number): void {
     const f = this.costs.feeRate;
     const eq = this.equity();
-    if (!(size > 0) || !Number.isFinite(size)) return this.note(ts, k, 'rejected', `size ${size} is not a positive fraction of equity`);
-    if (!(eq > 0)) return this.note(ts, k, 'rejected', `equity ${eq} is not positive`);
-    if (!(ref > 0)) return this.note(ts, k, 'rejected', `no valid price (${ref})`);
+    const refused = !(size > 0) || !Number.isFinite(size) ? `size ${size} is not a positive fraction of equity` : !(eq > 0) ? `equity ${eq} is not positive` : !(ref > 0) ? `no valid price (${ref})` : null;
+    if (refused !== null) {
+      this.note(ts, k, 'rejected', refused);
+      return;
+    }
     // Quantity depends on the price and the impact term on the quantity: one step from the fixed-slippage estimate.
     let slip = this.costs.slippageRate;
     let price = dir > 0 ? ref * (1 + slip) : ref * (1 - slip);
@@ -226,7 +183,10 @@ export class ExecutionSimulator {
       q = (size * eq) / (price * (1 + f));
     }
     if (dir > 0) {
-      if (!(this.cash > 0)) return this.note(ts, k, 'rejected', `no cash to buy (cash ${this.cash})`);
+      if (!(this.cash > 0)) {
+        this.note(ts, k, 'rejected', `no cash to buy (cash ${this.cash})`);
+        return;
+      }
       if (price * q * (1 + f) > this.cash) {
         const wanted = q;
         q = this.cash / (price * (1 + f));
@@ -386,7 +346,9 @@ export class ExecutionSimulator {
     sim.realizedPnl = s.realizedPnl;
     sim.tradedNotional = s.tradedNotional;
     sim.shortfall = s.shortfall;
-    const put = (dst: Float64Array | Int8Array, src: readonly (number | null)[]) => src.forEach((v, i) => (dst[i] = toNum(v)));
+    const put = (dst: Float64Array | Int8Array, src: readonly (number | null)[]) => {
+      for (let i = 0; i < src.length; i++) dst[i] = toNum(src[i]);
+    };
     put(sim.side, s.side);
     put(sim.qty, s.qty);
     put(sim.entryPrice, s.entryPrice);

@@ -8,7 +8,7 @@
  */
 import { DEFAULT_ASSETS } from '../core/assets.js';
 import type { PortfolioSnapshot, PositionSide } from '../core/types.js';
-import { positionHeat } from './heat.js';
+import { stopDistance } from './heat.js';
 import type { MarketState, RiskConfig } from './types.js';
 
 export interface BookExposure {
@@ -26,28 +26,39 @@ export interface BookExposure {
 
 const defaultSectorByBase = new Map<string, string>(DEFAULT_ASSETS.map((a) => [a.base, a.sector as string]));
 const sectorCache = new WeakMap<object, Map<string, string>>();
+// The config in use is almost always the same object call after call: skip the WeakMap for it.
+let lastRisk: object | null = null;
+let lastCache = new Map<string, string>();
 
 /**
  * The sector a symbol counts in: `risk.sectors` (keyed by symbol `BTC/USDT` or by base `BTC`) over the defaults
  * (L1, exchange, payments, meme, defi); an asset nobody classified is a sector of its own (its base).
  */
 export function sectorOf(symbol: string, risk: RiskConfig): string {
-  let cache = sectorCache.get(risk);
-  if (!cache) {
-    cache = new Map();
-    sectorCache.set(risk, cache);
+  const cache = sectorCacheFor(risk);
+  return cache.get(symbol) ?? classify(symbol, risk, cache);
+}
+
+function sectorCacheFor(risk: RiskConfig): Map<string, string> {
+  if (lastRisk !== risk) {
+    lastCache = sectorCache.get(risk) ?? new Map<string, string>();
+    sectorCache.set(risk, lastCache);
+    lastRisk = risk;
   }
-  let sector = cache.get(symbol);
-  if (sector === undefined) {
-    const base = symbol.split('/')[0].toUpperCase();
-    sector = risk.sectors[symbol] ?? risk.sectors[base] ?? defaultSectorByBase.get(base) ?? base;
-    cache.set(symbol, sector);
-  }
+  return lastCache;
+}
+
+function classify(symbol: string, risk: RiskConfig, cache: Map<string, string>): string {
+  const base = symbol.split('/')[0].toUpperCase();
+  const sector = risk.sectors[symbol] ?? risk.sectors[base] ?? defaultSectorByBase.get(base) ?? base;
+  cache.set(symbol, sector);
   return sector;
 }
 
 export function scanBook(symbol: string, side: PositionSide, portfolio: PortfolioSnapshot, market: MarketState, risk: RiskConfig): BookExposure {
-  const sector = sectorOf(symbol, risk);
+  const sectors = sectorCacheFor(risk);
+  const sector = sectors.get(symbol) ?? classify(symbol, risk, sectors);
+  const noStop = risk.noStopDistance;
   const correlations = market.correlations;
   let heatMoney = 0;
   let assetMoney = 0;
@@ -60,13 +71,13 @@ export function scanBook(symbol: string, side: PositionSide, portfolio: Portfoli
     const sameSymbol = p.symbol === symbol;
     if (sameSymbol && p.side !== side) continue;
     const value = Math.abs(p.quantity) * p.marketPrice;
-    heatMoney += positionHeat(p, risk.noStopDistance);
+    heatMoney += value * stopDistance(p.side, p.marketPrice, p.stopLoss, noStop);
     if (sameSymbol) {
       assetMoney += value;
       sectorMoney += value;
       continue;
     }
-    if (sectorOf(p.symbol, risk) === sector) sectorMoney += value;
+    if ((sectors.get(p.symbol) ?? classify(p.symbol, risk, sectors)) === sector) sectorMoney += value;
     if (correlations !== undefined) {
       const c = correlations[p.symbol];
       if (c !== undefined && Number.isFinite(c)) {
@@ -79,6 +90,17 @@ export function scanBook(symbol: string, side: PositionSide, portfolio: Portfoli
     }
   }
   const equity = portfolio.equity;
-  const share = (money: number) => (money === 0 ? 0 : equity > 0 ? money / equity : Number.POSITIVE_INFINITY);
-  return { heat: share(heatMoney), asset: share(assetMoney), sector, sectorExposure: share(sectorMoney), maxCorrelation, correlatedWith };
+  return {
+    heat: shareOf(heatMoney, equity),
+    asset: shareOf(assetMoney, equity),
+    sector,
+    sectorExposure: shareOf(sectorMoney, equity),
+    maxCorrelation,
+    correlatedWith,
+  };
+}
+
+/** Money as a share of equity; anything held with no equity left is infinitely much. */
+function shareOf(money: number, equity: number): number {
+  return money === 0 ? 0 : equity > 0 ? money / equity : Number.POSITIVE_INFINITY;
 }

@@ -11,7 +11,7 @@ import type { MarkedPosition, PortfolioSnapshot, PositionSide } from '../core/ty
 export function stopDistance(side: PositionSide, price: number, stop: number | null, noStop: number): number {
   if (stop === null || !Number.isFinite(stop) || !(price > 0)) return noStop;
   const d = side === 'LONG' ? (price - stop) / price : (stop - price) / price;
-  return d > 0 ? d : 0;
+  return Math.max(d, 0);
 }
 
 /** Money lost by one position if its stop is hit (at the stop price, no slippage). */

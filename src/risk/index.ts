@@ -2,6 +2,7 @@ export * from './exposure.js';
 export * from './heat.js';
 export * from './levels.js';
 export * from './market.js';
+export * from './marks.js';
 export * from './orchestrator.js';
 export * from './sizing.js';
 export * from './stops.js';

@@ -26,7 +26,7 @@ export interface LevelComponents {
 }
 
 function unit(x: number): number {
-  return x > 1 ? 1 : x > 0 ? x : 0;
+  return Math.min(Math.max(x, 0), 1);
 }
 
 export function riskScore(c: LevelComponents, risk: RiskConfig): number {

@@ -21,17 +21,19 @@
  *   5. halts (drawdown, daily loss), correlation and reward/risk reject outright.
  *   A rejected decision has size 0 and quantity 0 but still carries the bracket, level and score it was judged on.
  * - `portfolio` is what execution keeps: equity marked to market, peakEquity, dayStartEquity (equity at the last
- *   00:00 UTC — rolling it each day is what lifts the daily-loss halt), positions marked to market.
+ *   00:00 UTC) and, optionally, dayLowEquity (lowest mark since then) — `markEquity` (marks.ts) keeps all three;
+ *   rolling them at 00:00 UTC is what lifts the daily-loss halt. Positions marked to market.
  * - `market` carries what the numbers need (types.ts MarketState; `marketStateAt` builds one from candles).
  *
  * `createRiskManager(risk)` wraps decide with the per-strategy closed-trade statistics half-Kelly needs.
+ * `alertRisk(decision)` is the `risk` object an alert carries (SPEC §8: level, approved, reasons).
  */
-import type { PortfolioSnapshot, Signal } from '../core/types.js';
+import type { Signal } from '../core/types.js';
 import { scanBook } from './exposure.js';
 import { levelOf, riskScore } from './levels.js';
 import { desiredSize, liquidityCap } from './sizing.js';
 import { bracketFor } from './stops.js';
-import type { LimitBreach, MarketState, RiskConfig, RiskDecision, TradeStats } from './types.js';
+import type { LimitBreach, MarketState, RiskConfig, RiskDecision, RiskPortfolio, TradeStats } from './types.js';
 import { positionHeat } from './heat.js';
 import {
   drawdownOf,
@@ -45,7 +47,7 @@ import {
   warningsFor,
 } from './validator.js';
 
-function decideClose(signal: Signal, portfolio: PortfolioSnapshot, market: MarketState, risk: RiskConfig): RiskDecision {
+function decideClose(signal: Signal, portfolio: RiskPortfolio, market: MarketState, risk: RiskConfig): RiskDecision {
   let quantity = 0;
   let value = 0;
   let heatLeft = 0;
@@ -75,7 +77,7 @@ function invalid(message: string, risk: RiskConfig): RiskDecision {
   return { approved: false, size: 0, quantity: 0, stopLoss: null, takeProfit: null, level: levelOf(score, risk), score, reasons: [breaches[0].message], breaches, warnings: [] };
 }
 
-export function decide(signal: Signal, portfolio: PortfolioSnapshot, market: MarketState, risk: RiskConfig, stats?: TradeStats): RiskDecision {
+export function decide(signal: Signal, portfolio: RiskPortfolio, market: MarketState, risk: RiskConfig, stats?: TradeStats): RiskDecision {
   if (signal.side === 'CLOSE') return decideClose(signal, portfolio, market, risk);
   const price = market.price !== undefined && market.price > 0 && Number.isFinite(market.price) ? market.price : signal.price;
   if (!(price > 0) || !Number.isFinite(price)) return invalid(`price ${price} for ${signal.symbol} is not a positive number`, risk);
@@ -104,7 +106,7 @@ export function decide(signal: Signal, portfolio: PortfolioSnapshot, market: Mar
   const sizing = desiredSize(signal, market, risk, stats);
   if (sizing.note !== null) warnings.push(sizing.note);
   const allowed = largestAllowedSize(ctx, risk);
-  let size = sizing.size <= allowed ? sizing.size : allowed;
+  let size = Math.min(sizing.size, allowed);
   if (size < risk.minPosition) {
     // Does even the smallest position break something? If not (rounding at the edge), take the fitted size.
     const before = breaches.length;
@@ -143,10 +145,23 @@ export function decide(signal: Signal, portfolio: PortfolioSnapshot, market: Mar
   };
 }
 
+/** The decision as an alert carries it (`risk` in mts.alert/v1): the SPEC's level, approved and reasons, plus score and warnings. */
+export interface AlertRisk {
+  level: RiskDecision['level'];
+  approved: boolean;
+  reasons: string[];
+  score: number;
+  warnings: string[];
+}
+
+export function alertRisk(d: RiskDecision): AlertRisk {
+  return { level: d.level, approved: d.approved, reasons: d.reasons, score: d.score, warnings: d.warnings };
+}
+
 /** A stateful wrapper: keeps each strategy's closed-trade statistics for half-Kelly sizing. */
 export interface RiskManager {
   readonly config: RiskConfig;
-  decide(signal: Signal, portfolio: PortfolioSnapshot, market: MarketState): RiskDecision;
+  decide(signal: Signal, portfolio: RiskPortfolio, market: MarketState): RiskDecision;
   /** Records a closed trade's profit or loss (a return or money, consistently) for a strategy. */
   recordTrade(strategy: string, pnl: number): void;
   stats(strategy: string): TradeStats;

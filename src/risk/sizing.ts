@@ -25,8 +25,9 @@ export interface SizingResult {
   note: string | null;
 }
 
+/** Confidence within [0, 1]; a missing (NaN) confidence counts as none. */
 function clampConfidence(c: number): number {
-  return c > 1 ? 1 : c > 0 ? c : 0;
+  return Number.isNaN(c) ? 0 : Math.min(Math.max(c, 0), 1);
 }
 
 /** The full Kelly fraction W - (1 - W) / R; -1 when there is no winning trade, W when there is no losing one. */
@@ -42,7 +43,7 @@ export function kellyFraction(stats: TradeStats): number {
 /** Half-Kelly capped at kellyCap, never negative. */
 export function halfKelly(stats: TradeStats, kellyCap: number): number {
   const half = kellyFraction(stats) / 2;
-  return half <= 0 ? 0 : half > kellyCap ? kellyCap : half;
+  return half <= 0 ? 0 : Math.min(half, kellyCap);
 }
 
 /** The largest size (fraction of equity) the liquidity cap allows; Infinity without volume data. */
@@ -52,34 +53,35 @@ export function liquidityCap(equity: number, market: MarketState, risk: RiskConf
   return (risk.sizing.maxShareOfVolume * adv) / equity;
 }
 
-function fixedSize(signal: Signal, risk: RiskConfig): { size: number; method: SizingMethod } {
-  if (risk.sizing.useSignalSize && signal.size > 0 && Number.isFinite(signal.size)) return { size: signal.size, method: 'signal' };
-  return { size: risk.sizing.fixedFraction * clampConfidence(signal.confidence), method: 'fixed' };
+/** Whether fixed sizing takes the signal's own size. */
+function usesSignalSize(signal: Signal, risk: RiskConfig): boolean {
+  return risk.sizing.useSignalSize && signal.size > 0 && Number.isFinite(signal.size);
+}
+
+function fixedSize(signal: Signal, risk: RiskConfig): number {
+  return usesSignalSize(signal, risk) ? signal.size : risk.sizing.fixedFraction * clampConfidence(signal.confidence);
 }
 
 export function desiredSize(signal: Signal, market: MarketState, risk: RiskConfig, stats?: TradeStats): SizingResult {
   const s = risk.sizing;
   const confidence = clampConfidence(signal.confidence);
-  let raw: { size: number; method: SizingMethod };
+  const fixedMethod: SizingMethod = usesSignalSize(signal, risk) ? 'signal' : 'fixed';
+  let raw = 0;
+  let method: SizingMethod = fixedMethod;
   let note: string | null = null;
-  if (s.method === 'half_kelly') {
-    if (stats && stats.trades >= s.kellyMinTrades) {
-      const k = halfKelly(stats, s.kellyCap);
-      if (k === 0) note = `half-Kelly is 0 for ${signal.strategy} (${stats.wins}/${stats.trades} wins): no edge, sized at the minimum position`;
-      raw = { size: k * confidence, method: 'half_kelly' };
-    } else {
-      raw = fixedSize(signal, risk);
-    }
+  if (s.method === 'half_kelly' && stats && stats.trades >= s.kellyMinTrades) {
+    const k = halfKelly(stats, s.kellyCap);
+    if (k === 0) note = `half-Kelly is 0 for ${signal.strategy} (${stats.wins}/${stats.trades} wins): no edge, sized at the minimum position`;
+    raw = k * confidence;
+    method = 'half_kelly';
   } else if (s.method === 'vol_target') {
     const vol = market.volatility;
-    if (vol !== undefined && vol > 0 && Number.isFinite(vol)) raw = { size: (s.volTarget / vol) * confidence, method: 'vol_target' };
-    else {
-      raw = fixedSize(signal, risk);
-      note = `no volatility for ${signal.symbol}: vol_target fell back to ${raw.method} sizing`;
-    }
-  } else {
-    raw = fixedSize(signal, risk);
+    if (vol !== undefined && vol > 0 && Number.isFinite(vol)) {
+      raw = (s.volTarget / vol) * confidence;
+      method = 'vol_target';
+    } else note = `no volatility for ${signal.symbol}: vol_target fell back to ${fixedMethod} sizing`;
   }
-  const size = raw.size < risk.minPosition ? risk.minPosition : raw.size > risk.maxPosition ? risk.maxPosition : raw.size;
-  return { size, method: raw.method, note };
+  if (method === 'fixed' || method === 'signal') raw = fixedSize(signal, risk);
+  const size = raw < risk.minPosition ? risk.minPosition : Math.min(raw, risk.maxPosition);
+  return { size, method, note };
 }

@@ -3,8 +3,18 @@
  * are fractions of the entry price; volatility is annualized.
  */
 import type { Config } from '../config/schema.js';
+import type { PortfolioSnapshot } from '../core/types.js';
 
 export type RiskConfig = Config['risk'];
+
+/**
+ * The portfolio as risk reads it: a PortfolioSnapshot, plus the lowest equity marked since 00:00 UTC when the
+ * caller keeps it (marks.ts). With it the daily-loss halt holds for the rest of the day once tripped; without it the
+ * current equity stands in and the halt lifts as soon as equity is back within the limit.
+ */
+export interface RiskPortfolio extends PortfolioSnapshot {
+  dayLowEquity?: number;
+}
 
 /** What the market says about the signal's symbol at decision time. Every field is optional; what is absent is not used. */
 export interface MarketState {

@@ -4,8 +4,8 @@
  *
  * Halts (no new entries; exits always allowed):
  * - max_drawdown: equity below peakEquity x (1 - maxDrawdown).
- * - daily_loss: equity below dayStartEquity x (1 - dailyLossLimit); dayStartEquity is the equity at 00:00 UTC, so
- *   the halt lifts when the portfolio rolls to a new day.
+ * - daily_loss: the day's lowest equity (dayLowEquity, else the current equity) below dayStartEquity x
+ *   (1 - dailyLossLimit); both are renewed at 00:00 UTC (marks.ts), which is when the halt lifts.
  * Limits on the entry itself (sizes are fractions of equity, d = distance to stop as a share of price):
  * - max_position: size <= maxPosition.
  * - max_per_asset: held in the symbol (same side) + size <= maxPerAsset.
@@ -19,7 +19,7 @@
  */
 import type { PortfolioSnapshot } from '../core/types.js';
 import type { BookExposure } from './exposure.js';
-import type { LimitBreach, LimitName, RiskConfig } from './types.js';
+import type { LimitBreach, LimitName, RiskConfig, RiskPortfolio } from './types.js';
 
 /** Everything about an entry the limits look at, apart from its size. */
 export interface EntryContext {
@@ -40,7 +40,7 @@ export function pct(x: number): string {
 
 /** value beyond bound, with room for float rounding so that a size fitted exactly to a limit passes it. */
 export function exceeds(value: number, bound: number): boolean {
-  return value > bound + 1e-12 * (Math.abs(bound) > 1 ? Math.abs(bound) : 1);
+  return value > bound + 1e-12 * Math.max(Math.abs(bound), 1);
 }
 
 function breach(out: LimitBreach[], limit: LimitName, value: number, bound: number, text: string): void {
@@ -51,12 +51,18 @@ export function drawdownOf(p: PortfolioSnapshot): number {
   return p.peakEquity > 0 ? Math.max(0, 1 - p.equity / p.peakEquity) : 0;
 }
 
-export function dailyLossOf(p: PortfolioSnapshot): number {
-  return p.dayStartEquity > 0 ? Math.max(0, 1 - p.equity / p.dayStartEquity) : 0;
+/** The day's low so far: the lowest marked equity since 00:00 UTC, or the current equity when not kept. */
+export function dayLowOf(p: RiskPortfolio): number {
+  return p.dayLowEquity !== undefined && p.dayLowEquity < p.equity ? p.dayLowEquity : p.equity;
+}
+
+/** The worst loss of the day so far, as a share of the equity at 00:00 UTC. */
+export function dailyLossOf(p: RiskPortfolio): number {
+  return p.dayStartEquity > 0 ? Math.max(0, 1 - dayLowOf(p) / p.dayStartEquity) : 0;
 }
 
 /** The drawdown and daily-loss halts: no new entry while either is on. */
-export function haltBreaches(p: PortfolioSnapshot, risk: RiskConfig, out: LimitBreach[]): void {
+export function haltBreaches(p: RiskPortfolio, risk: RiskConfig, out: LimitBreach[]): void {
   if (!(p.equity > 0)) {
     breach(out, 'max_drawdown', 1, risk.maxDrawdown, `equity is ${p.equity}: nothing left to risk`);
     return;
@@ -65,9 +71,10 @@ export function haltBreaches(p: PortfolioSnapshot, risk: RiskConfig, out: LimitB
     breach(out, 'max_drawdown', drawdownOf(p), risk.maxDrawdown,
       `drawdown ${pct(drawdownOf(p))} (equity ${p.equity.toFixed(2)}, peak ${p.peakEquity.toFixed(2)}) is beyond the ${pct(risk.maxDrawdown)} limit; no new entries until equity recovers above ${(p.peakEquity * (1 - risk.maxDrawdown)).toFixed(2)}`);
   }
-  if (p.equity < p.dayStartEquity * (1 - risk.dailyLossLimit)) {
+  const low = dayLowOf(p);
+  if (low < p.dayStartEquity * (1 - risk.dailyLossLimit)) {
     breach(out, 'daily_loss', dailyLossOf(p), risk.dailyLossLimit,
-      `today's loss ${pct(dailyLossOf(p))} (equity ${p.equity.toFixed(2)}, at 00:00 UTC ${p.dayStartEquity.toFixed(2)}) is beyond the ${pct(risk.dailyLossLimit)} limit; no new entries until 00:00 UTC`);
+      `today's loss reached ${pct(dailyLossOf(p))} (equity low ${low.toFixed(2)}, at 00:00 UTC ${p.dayStartEquity.toFixed(2)}), beyond the ${pct(risk.dailyLossLimit)} limit; no new entries until 00:00 UTC`);
   }
 }
 
@@ -129,23 +136,22 @@ function near(value: number, limit: number, risk: RiskConfig): boolean {
 }
 
 /** Measures at or beyond warnAt of their limit (and within it), after an entry of `size` (0 for an exit). */
-export function warningsFor(size: number, ctx: EntryContext | null, p: PortfolioSnapshot, risk: RiskConfig, out: string[]): void {
+export function warningsFor(size: number, ctx: EntryContext | null, p: RiskPortfolio, risk: RiskConfig, out: string[]): void {
   const dd = drawdownOf(p);
   const loss = dailyLossOf(p);
   if (near(dd, risk.maxDrawdown, risk)) out.push(`max_drawdown: drawdown ${pct(dd)} is past ${pct(risk.warnAt)} of the ${pct(risk.maxDrawdown)} limit`);
-  if (near(loss, risk.dailyLossLimit, risk)) out.push(`daily_loss: today's loss ${pct(loss)} is past ${pct(risk.warnAt)} of the ${pct(risk.dailyLossLimit)} limit`);
+  if (near(loss, risk.dailyLossLimit, risk)) out.push(`daily_loss: today's loss reached ${pct(loss)}, past ${pct(risk.warnAt)} of the ${pct(risk.dailyLossLimit)} limit`);
   if (ctx === null) return;
   const b = ctx.book;
   const r = size * ctx.distance;
-  const w = pct(risk.warnAt);
-  if (near(size, risk.maxPosition, risk)) out.push(`max_position: size ${pct(size)} is past ${w} of the ${pct(risk.maxPosition)} limit`);
-  if (near(b.asset + size, risk.maxPerAsset, risk)) out.push(`max_per_asset: ${ctx.symbol} at ${pct(b.asset + size)} is past ${w} of the ${pct(risk.maxPerAsset)} limit`);
-  if (near(b.sectorExposure + size, risk.maxPerSector, risk)) out.push(`max_per_sector: sector ${b.sector} at ${pct(b.sectorExposure + size)} is past ${w} of the ${pct(risk.maxPerSector)} limit`);
-  if (near(r, risk.riskPerTrade, risk)) out.push(`risk_per_trade: ${pct(r)} at risk is past ${w} of the ${pct(risk.riskPerTrade)} limit`);
-  if (near(b.heat + r, risk.maxHeat, risk)) out.push(`max_heat: heat ${pct(b.heat + r)} is past ${w} of the ${pct(risk.maxHeat)} limit`);
-  if (Number.isFinite(ctx.liquidityCap) && near(size, ctx.liquidityCap, risk)) out.push(`liquidity: ${pct(size)} is past ${w} of the ${pct(ctx.liquidityCap)} the volume allows`);
+  if (near(size, risk.maxPosition, risk)) out.push(`max_position: size ${pct(size)} is past ${pct(risk.warnAt)} of the ${pct(risk.maxPosition)} limit`);
+  if (near(b.asset + size, risk.maxPerAsset, risk)) out.push(`max_per_asset: ${ctx.symbol} at ${pct(b.asset + size)} is past ${pct(risk.warnAt)} of the ${pct(risk.maxPerAsset)} limit`);
+  if (near(b.sectorExposure + size, risk.maxPerSector, risk)) out.push(`max_per_sector: sector ${b.sector} at ${pct(b.sectorExposure + size)} is past ${pct(risk.warnAt)} of the ${pct(risk.maxPerSector)} limit`);
+  if (near(r, risk.riskPerTrade, risk)) out.push(`risk_per_trade: ${pct(r)} at risk is past ${pct(risk.warnAt)} of the ${pct(risk.riskPerTrade)} limit`);
+  if (near(b.heat + r, risk.maxHeat, risk)) out.push(`max_heat: heat ${pct(b.heat + r)} is past ${pct(risk.warnAt)} of the ${pct(risk.maxHeat)} limit`);
+  if (Number.isFinite(ctx.liquidityCap) && near(size, ctx.liquidityCap, risk)) out.push(`liquidity: ${pct(size)} is past ${pct(risk.warnAt)} of the ${pct(ctx.liquidityCap)} the volume allows`);
   if (b.correlatedWith !== null && near(b.maxCorrelation, risk.maxCorrelation, risk)) {
-    out.push(`max_correlation: ${b.maxCorrelation.toFixed(3)} with ${b.correlatedWith} is past ${w} of the ${risk.maxCorrelation} limit`);
+    out.push(`max_correlation: ${b.maxCorrelation.toFixed(3)} with ${b.correlatedWith} is past ${pct(risk.warnAt)} of the ${risk.maxCorrelation} limit`);
   }
   // A minimum warns on the other side: reward/risk within minRewardRisk / warnAt.
   if (ctx.signalTarget && ctx.rewardRisk !== null && risk.minRewardRisk > 0 && risk.warnAt > 0 && ctx.rewardRisk <= risk.minRewardRisk / risk.warnAt && !exceeds(risk.minRewardRisk, ctx.rewardRisk)) {

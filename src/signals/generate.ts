@@ -8,6 +8,7 @@ import { DEFAULT_STRATEGY_WEIGHTS } from '../config/schema.js';
 import { DAY_MS, isoTime, TIMEFRAMES } from '../core/time.js';
 import type { Logger } from '../core/log.js';
 import type { CandleColumns, MacroObservation, Signal } from '../core/types.js';
+import { metrics } from '../core/metrics.js';
 import type { Store } from '../storage/store.js';
 import type { RegisteredStrategy, StrategyRegistry } from '../strategies/registry.js';
 import { StrategyRunner } from '../strategies/runner.js';
@@ -48,12 +49,18 @@ export function strategyWeight(config: Config, name: string): number {
   return config.strategies[name]?.weight ?? DEFAULT_STRATEGY_WEIGHTS[name] ?? 1;
 }
 
-/** Built-ins enabled in config (default: those with a non-zero default weight) plus every user strategy loaded. */
+/**
+ * Whether a strategy runs by default: `strategies.<name>.enabled` when set; else a built-in runs when its weight
+ * (configured or default) is above 0, and a user strategy that was loaded always runs.
+ */
+export function isEnabled(config: Config, entry: Pick<RegisteredStrategy, 'name' | 'origin'>): boolean {
+  const set = config.strategies[entry.name]?.enabled;
+  if (set !== undefined) return set;
+  return entry.origin !== 'builtin' || strategyWeight(config, entry.name) > 0;
+}
+
 export function enabledStrategies(registry: StrategyRegistry, config: Config): RegisteredStrategy[] {
-  return registry.list().filter((e) => {
-    if (e.origin !== 'builtin') return config.strategies[e.name]?.enabled !== false;
-    return config.strategies[e.name]?.enabled ?? (DEFAULT_STRATEGY_WEIGHTS[e.name] ?? 0) > 0;
-  });
+  return registry.list().filter((e) => isEnabled(config, e));
 }
 
 export async function generateSignals(opts: GenerateOptions): Promise<GenerationResult> {
@@ -85,7 +92,11 @@ export async function generateSignals(opts: GenerateOptions): Promise<Generation
       const runner = new StrategyRunner(strategy, params, { candles, macro }, { symbols: decide, source: origin === 'builtin' ? undefined : origin });
       const since = opts.since;
       const keep = since === undefined ? (s: Signal) => s.ts > at - barMs : (s: Signal) => s.ts >= since;
-      const kept = runner.run({ to: at }).filter(keep);
+      // one signal per (strategy, symbol, bar): the key signals are stored under; the last one returned wins
+      const byKey = new Map<string, Signal>();
+      for (const sig of runner.run({ to: at })) if (keep(sig)) byKey.set(`${sig.symbol}|${sig.ts}`, sig);
+      const kept = [...byKey.values()];
+      for (const sig of kept) metrics.signals.inc({ strategy: name, side: sig.side });
       result.signals.push(...kept);
       result.ran.push({ strategy: name, origin, symbols: [...runner.symbols], signals: kept.length });
     } catch (err) {

@@ -4,7 +4,7 @@
  * unknown parameter, a value of the wrong type or one out of range with an InputError naming strategy and parameter.
  */
 import { InputError } from '../core/errors.js';
-import { isTimeframe, TIMEFRAME_NAMES } from '../core/time.js';
+import { isTimeframe, type Timeframe, TIMEFRAME_NAMES } from '../core/time.js';
 import type { ParamSpec, ParamSpecs, ParamsOf, Strategy, StrategyDefinition } from './contract.js';
 
 const NAME_RE = /^[a-z][a-z0-9_]*$/;
@@ -92,4 +92,11 @@ export function defineStrategy<S extends ParamSpecs>(def: StrategyDefinition<S>)
     params,
     resolveParams,
   });
+}
+
+/** The same strategy on another timeframe (its windows in days convert to bars of the new one), e.g. for `--timeframe`. */
+export function withTimeframe<S extends ParamSpecs>(strategy: Strategy<S>, timeframe: Timeframe): Strategy<S> {
+  if (strategy.timeframe === timeframe) return strategy;
+  const { kind: _kind, resolveParams: _resolve, ...definition } = strategy;
+  return defineStrategy({ ...definition, timeframe });
 }

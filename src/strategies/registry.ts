@@ -52,6 +52,24 @@ export class StrategyRegistry {
     return this.registerFile(nameOrFile, cwd);
   }
 
+  /**
+   * Resolves several names or files; one that fails to load is reported (its error names the file) and the
+   * rest are still returned, so one broken user file does not stop the others.
+   */
+  async resolveMany(items: readonly string[], cwd = process.cwd()): Promise<{ entries: RegisteredStrategy[]; failures: { item: string; error: string }[] }> {
+    const entries: RegisteredStrategy[] = [];
+    const failures: { item: string; error: string }[] = [];
+    for (const item of items) {
+      try {
+        const e = await this.resolve(item, cwd);
+        if (!entries.includes(e)) entries.push(e);
+      } catch (err) {
+        failures.push({ item, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return { entries, failures };
+  }
+
   list(): RegisteredStrategy[] {
     return [...this.entries.values()];
   }

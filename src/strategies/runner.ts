@@ -57,6 +57,7 @@ interface ImpliedPosition {
 }
 
 const SIDES = new Set<SignalSide>(['LONG', 'SHORT', 'CLOSE']);
+const BAR_FIELDS = new Set(['ts', 'open', 'high', 'low', 'close', 'volume']);
 const TOLERANCE = 1e-9;
 
 function prefix(c: CandleColumns, n: number): CandleColumns {
@@ -99,12 +100,12 @@ export class StrategyRunner {
     this.tracksImplied = opts.position === undefined;
     this.position = opts.position ?? ((symbol) => this.implied.get(symbol)?.side ?? null);
 
-    const self = this;
+    // macro views are made on first use and read the runner's current moment through ctx.now
     const macroView = (series: string): MacroView => {
-      let v = self.macroViews.get(series);
+      let v = this.macroViews.get(series);
       if (!v) {
-        v = new AsOfMacroView(new AsOfSeries(series, data.macro.get(series) ?? []), () => self.ctx.now);
-        self.macroViews.set(series, v);
+        v = new AsOfMacroView(new AsOfSeries(series, data.macro.get(series) ?? []), () => this.ctx.now);
+        this.macroViews.set(series, v);
       }
       return v;
     };
@@ -114,9 +115,9 @@ export class StrategyRunner {
       symbol: '',
       bar: undefined as unknown as BarView,
       symbols: this.symbols,
-      asset: (symbol: string) => self.assetAt(symbol),
+      asset: (symbol: string) => this.assetAt(symbol),
       macro: macroView,
-      position: (symbol?: string) => self.position(symbol ?? self.ctx.symbol, strategy.name),
+      position: (symbol?: string) => this.position(symbol ?? this.ctx.symbol, strategy.name),
     };
 
     for (const symbol of data.candles.keys()) {
@@ -170,10 +171,14 @@ export class StrategyRunner {
       if (!(arr instanceof Float64Array) || arr.length !== candles.length) {
         throw new InputError('E_STRATEGY_SERIES', `strategy ${this.label}: precomputed series "${key}" for ${symbol} must be a Float64Array of ${candles.length} values (one per bar)`);
       }
+      if (BAR_FIELDS.has(key)) {
+        throw new InputError('E_STRATEGY_SERIES', `strategy ${this.label}: precomputed series "${key}" has the name of a bar field; bar.value("${key}") would be ambiguous, rename it`);
+      }
       values.set(key, arr);
     }
     if (check && values.size > 0 && candles.length >= 4) {
-      const cut = Math.max(2, Math.floor((candles.length * 2) / 3));
+      // any cut point exposes a series that reads later bars; a third of the data keeps the check cheap
+      const cut = Math.max(2, Math.floor(candles.length / 3));
       const part = this.guard(symbol, 'precompute', () => pre(this.precomputeContext(symbol, prefix(candles, cut))));
       for (const [key, arr] of values) {
         const p = (part as Record<string, Float64Array>)[key];
@@ -191,15 +196,20 @@ export class StrategyRunner {
     return values;
   }
 
-  private guard<T>(symbol: string, where: string, fn: () => T, ts?: number): T {
+  private guard<T>(symbol: string, where: string, fn: () => T): T {
     try {
       return fn();
     } catch (err) {
-      if (err instanceof MtsError && (err.code === 'E_STRATEGY_KEY' || err.code === 'E_STRATEGY_FAILED')) throw err;
-      const msg = err instanceof Error ? err.message : String(err);
-      const at = ts === undefined ? '' : ` at ${isoTime(ts)}`;
-      throw new StrategyFailure(`strategy ${this.label} failed in ${where} for ${symbol}${at}: ${msg}`, { strategy: this.strategy.name, symbol }, err);
+      return this.fail(err, symbol, where);
     }
+  }
+
+  /** Rethrows what a strategy threw as a StrategyFailure naming the strategy, its file, the symbol and the bar. */
+  private fail(err: unknown, symbol: string, where: string, ts?: number): never {
+    if (err instanceof MtsError && (err.code === 'E_STRATEGY_KEY' || err.code === 'E_STRATEGY_FAILED')) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    const at = ts === undefined ? '' : ` at ${isoTime(ts)}`;
+    throw new StrategyFailure(`strategy ${this.label} failed in ${where} for ${symbol}${at}: ${msg}`, { strategy: this.strategy.name, symbol }, err);
   }
 
   private assetAt(symbol: string): BarView | undefined {
@@ -233,7 +243,13 @@ export class StrategyRunner {
     ctx.now = view.candles.ts[index] + this.barMs;
     ctx.symbol = symbol;
     ctx.bar = view;
-    const out = this.guard(symbol, 'onBar', () => this.strategy.onBar(ctx), ctx.now);
+    // inline try/catch rather than guard(): no closure allocated per bar
+    let out: ReturnType<AnyStrategy['onBar']>;
+    try {
+      out = this.strategy.onBar(ctx);
+    } catch (err) {
+      this.fail(err, symbol, 'onBar', ctx.now);
+    }
     if (!out) return [];
     const intents = (Array.isArray(out) ? out : [out]) as SignalIntent[];
     const signals: Signal[] = [];

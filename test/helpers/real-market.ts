@@ -58,17 +58,21 @@ export interface RealMarketRange {
   hourlyFrom: number;
   /** Daily candles from here (history for the daily strategies' warm-up). */
   dailyFrom: number;
-  /** Everything up to this open time. */
+  /** Hourly candles up to this open time (and daily ones, unless dailyTo is given). */
   to: number;
+  /** Daily candles up to this open time (default `to`). */
+  dailyTo?: number;
+  /** Macro observations dated up to here (default `to`). */
+  macroTo?: number;
   symbols?: readonly string[];
 }
 
 export async function loadRealMarket(store: Store, r: RealMarketRange): Promise<void> {
   for (const symbol of r.symbols ?? REAL_SYMBOLS) {
-    for (const [tf, from] of [['1h', r.hourlyFrom], ['1d', r.dailyFrom]] as [Timeframe & ('1h' | '1d'), number][]) {
-      const candles = realCandles(symbol, tf, from, r.to);
+    for (const [tf, from, to] of [['1h', r.hourlyFrom, r.to], ['1d', r.dailyFrom, r.dailyTo ?? r.to]] as [Timeframe & ('1h' | '1d'), number, number][]) {
+      const candles = realCandles(symbol, tf, from, to);
       if (candles.length) await store.candles.upsert({ source: 'import', symbol, timeframe: tf }, candles);
     }
   }
-  for (const series of REAL_MACRO) await store.macro.upsert(readFredCsv(series).filter((o) => o.date <= r.to));
+  for (const series of REAL_MACRO) await store.macro.upsert(readFredCsv(series).filter((o) => o.date <= (r.macroTo ?? r.to)));
 }

@@ -2,7 +2,7 @@
 import type { SignalStrength } from '../../core/types.js';
 
 export function clamp(x: number, lo: number, hi: number): number {
-  return x < lo ? lo : x > hi ? hi : x;
+  return Math.min(hi, Math.max(lo, x));
 }
 
 export function strengthOf(confidence: number, strong: number, moderate: number): SignalStrength {
@@ -25,6 +25,10 @@ export function shifted(x: Float64Array, lag: number): Float64Array {
 export function upBars(close: Float64Array): Float64Array {
   const out = new Float64Array(close.length);
   out[0] = Number.NaN;
-  for (let i = 1; i < close.length; i++) out[i] = close[i] > close[i - 1] ? 1 : close[i] === close[i] && close[i - 1] === close[i - 1] ? 0 : Number.NaN;
+  for (let i = 1; i < close.length; i++) {
+    const a = close[i - 1];
+    const b = close[i];
+    out[i] = Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : b > a ? 1 : 0;
+  }
   return out;
 }

@@ -21,8 +21,8 @@ export const meanReversion = defineStrategy({
     lookbackDays: { default: 14, min: 1, description: 'the high is taken over this many days' },
     rsiDays: { default: 14, min: 2, description: 'RSI period, days' },
     vixPercentileDays: { default: 180, min: 2, description: 'history the VIX percentile is taken over, days' },
-    baseSize: { default: 0.025, min: 0, max: 1 },
-    maxSize: { default: 0.05, min: 0, max: 1 },
+    baseSize: { default: 0.025, min: 0, max: 1, description: 'base position size, fraction of equity' },
+    maxSize: { default: 0.05, min: 0, max: 1, description: 'size cap' },
   },
   warmupBars: (p, tf) => Math.max(barsIn(p.lookbackDays, tf), barsIn(p.rsiDays, tf) + 1, barsIn(p.vixPercentileDays, tf)),
   precompute: ({ candles, params: p, timeframe, macro }) => {

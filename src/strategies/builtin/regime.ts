@@ -46,7 +46,12 @@ export function regimeSeries(closes: Float64Array[], bars: (days: number) => num
   for (let i = 0; i < n; i++) {
     let s = 0;
     let k = 0;
-    for (const w of windows) if (Number.isFinite(w[i])) (s += w[i]), k++;
+    for (const w of windows) {
+      if (Number.isFinite(w[i])) {
+        s += w[i];
+        k++;
+      }
+    }
     avg[i] = k > 0 ? s / k : Number.NaN;
     const x = avg[i];
     const t = (x - p.lowCorr) / (p.highCorr - p.lowCorr || 1);

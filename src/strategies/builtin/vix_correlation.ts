@@ -22,28 +22,28 @@ export const vixCorrelation = defineStrategy({
   macro: ['VIXCLS'],
   params: {
     lookbackDays: { default: 180, min: 10, description: 'VIX percentile history, days' },
-    baseSize: { default: 0.02, min: 0, max: 1 },
-    corrThreshold: { default: 0.4, min: 0, max: 1 },
-    window1Days: { default: 14, min: 3 },
-    window2Days: { default: 21, min: 3 },
-    window3Days: { default: 30, min: 3 },
-    maxLagDays: { default: 3, min: 0, max: 10, integer: true },
+    baseSize: { default: 0.02, min: 0, max: 1, description: 'base position size, fraction of equity' },
+    corrThreshold: { default: 0.4, min: 0, max: 1, description: '|correlation| needed for a correlation signal' },
+    window1Days: { default: 14, min: 3, description: 'first correlation window, days' },
+    window2Days: { default: 21, min: 3, description: 'second correlation window, days' },
+    window3Days: { default: 30, min: 3, description: 'third correlation window, days' },
+    maxLagDays: { default: 3, min: 0, max: 10, integer: true, description: 'lags −max..max days between crypto returns and VIX changes' },
     minAgreement: { default: 2, min: 1, integer: true, description: '(window, lag) pairs that must agree' },
-    spikeMeanDays: { default: 10, min: 2 },
-    spikeSigma: { default: 1.5, min: 0 },
-    spikeChangeDays: { default: 3, min: 1 },
+    spikeMeanDays: { default: 10, min: 2, description: 'VIX spike bands: mean and σ over these days' },
+    spikeSigma: { default: 1.5, min: 0, description: 'VIX beyond mean ± this many σ is a spike' },
+    spikeChangeDays: { default: 3, min: 1, description: 'days of the VIX change that counts as a spike' },
     spikeChange: { default: 0.1, min: 0, description: 'VIX change over spikeChangeDays that counts as a spike' },
     usePercentile: { default: false, description: 'also trade the VIX percentile regime' },
-    percentileHigh: { default: 60, min: 0, max: 100 },
-    percentileLow: { default: 40, min: 0, max: 100 },
-    vixMinLong: { default: 18, min: 0 },
-    vixMinShort: { default: 20, min: 0 },
-    rsiDays: { default: 14, min: 2 },
-    rsiMaxLong: { default: 55, min: 0, max: 100 },
-    rsiMinShort: { default: 45, min: 0, max: 100 },
+    percentileHigh: { default: 60, min: 0, max: 100, description: 'VIX percentile at or above which the regime says LONG' },
+    percentileLow: { default: 40, min: 0, max: 100, description: 'VIX percentile at or below which the regime says SHORT' },
+    vixMinLong: { default: 18, min: 0, description: 'LONG only with VIX at or above this' },
+    vixMinShort: { default: 20, min: 0, description: 'SHORT only with VIX at or above this' },
+    rsiDays: { default: 14, min: 2, description: 'RSI period, days' },
+    rsiMaxLong: { default: 55, min: 0, max: 100, description: 'LONG only with RSI at or below this' },
+    rsiMinShort: { default: 45, min: 0, max: 100, description: 'SHORT only with RSI at or above this' },
     moveDays: { default: 14, min: 1, description: 'window of the high/low the drawdown/rise filters use' },
-    minDrawdownLong: { default: 0.03, min: 0, max: 1 },
-    minRiseShort: { default: 0.03, min: 0, max: 1 },
+    minDrawdownLong: { default: 0.03, min: 0, max: 1, description: 'LONG needs this drop from the moveDays high' },
+    minRiseShort: { default: 0.03, min: 0, max: 1, description: 'SHORT needs this rise from the moveDays low' },
   },
   warmupBars: (p, tf) => barsIn(Math.max(p.lookbackDays, p.window1Days, p.window2Days, p.window3Days) + p.maxLagDays + 1, tf),
   precompute: ({ candles, params: p, timeframe, macro }) => {
@@ -58,8 +58,8 @@ export const vixCorrelation = defineStrategy({
       vixRoc: pctChange(vix, bars(p.spikeChangeDays)),
       vixPercentile: percentileRank(vix, bars(p.lookbackDays)),
       rsi: rsi(candles.close, bars(p.rsiDays)),
-      high: rollingMax(candles.close, bars(p.moveDays)),
-      low: rollingMin(candles.close, bars(p.moveDays)),
+      moveHigh: rollingMax(candles.close, bars(p.moveDays)),
+      moveLow: rollingMin(candles.close, bars(p.moveDays)),
       vol14: rollingStd(ret, bars(14), 1),
     };
     for (const wk of WINDOW_KEYS) {
@@ -111,10 +111,10 @@ export const vixCorrelation = defineStrategy({
     const price = bar.close();
     const r = bar.value('rsi');
     if (side === 'LONG') {
-      const dd = (bar.value('high') - price) / bar.value('high');
+      const dd = (bar.value('moveHigh') - price) / bar.value('moveHigh');
       if (!(vix >= p.vixMinLong && r <= p.rsiMaxLong && dd >= p.minDrawdownLong)) return null;
     } else {
-      const rise = (price - bar.value('low')) / bar.value('low');
+      const rise = (price - bar.value('moveLow')) / bar.value('moveLow');
       if (!(vix >= p.vixMinShort && r >= p.rsiMinShort && rise >= p.minRiseShort)) return null;
     }
     const calm = clamp(25 / Math.max(vix, 10), 0.6, 1);

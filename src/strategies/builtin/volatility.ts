@@ -22,7 +22,7 @@ export const volatility = defineStrategy({
     exitPercentile: { default: 50, min: 0, max: 100, description: 'close the position when volatility ranks below this' },
     minConfidence: { default: 0.6, min: 0, max: 1, description: 'drop signals below this confidence' },
     baseSize: { default: 0.02, min: 0, max: 1, description: 'size = baseSize × strength × confidence' },
-    maxSize: { default: 0.05, min: 0, max: 1 },
+    maxSize: { default: 0.05, min: 0, max: 1, description: 'size cap' },
     stopPct: { default: 0.02, min: 0, max: 1, description: 'stop distance before the volatility multiplier' },
     targetPct: { default: 0.04, min: 0, max: 1, description: 'target distance before the volatility multiplier' },
   },

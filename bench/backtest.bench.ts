@@ -1,0 +1,160 @@
+/**
+ * Backtest benchmarks (issue 6), each figure with a baseline measured in the same run:
+ * 1. sma_cross-style single asset over 1,000,000 bars: through the StrategyRunner (the real sma_cross) and through
+ *    the loop with a precomputed decider, against a bare Float64Array loop doing the same arithmetic and fills.
+ *    Targets: >= 5,000,000 bars/s and at most 3x the bare loop's time.
+ * 2. 10 assets x 2 years of 1h bars with every built-in strategy, risk on (baseline: the same with --no-risk).
+ * 3. An optimize sweep of 10,000-bar backtests on 2 workers (baseline: 1 worker). Target >= 1,000 backtests/s.
+ * Data is a seeded random walk, so every run measures the same work.
+ */
+import { evaluateBacktest, type BacktestRequest } from '../src/backtest/run.js';
+import { Backtest, type BarDecider } from '../src/backtest/engine.js';
+import { optimize } from '../src/backtest/optimize.js';
+import { parseGrid } from '../src/backtest/grid.js';
+import { buildConfig } from '../src/config/load.js';
+import { DEFAULT_SYMBOLS } from '../src/config/schema.js';
+import type { CandleColumns, MacroObservation, Signal } from '../src/core/types.js';
+import { costModel } from '../src/execution/costs.js';
+import { sma } from '../src/indicators/index.js';
+import { BUILTIN_STRATEGIES, smaCross } from '../src/strategies/builtin/index.js';
+import { type BenchResult, bestOf } from './harness.js';
+
+const H = 3_600_000;
+const D = 86_400_000;
+const T0 = Date.UTC(2020, 0, 1);
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A seeded geometric random walk of n hourly bars. */
+export function randomWalk(n: number, seed: number, start = 100): CandleColumns {
+  const r = rng(seed);
+  const c = { length: n, ts: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+  let p = start;
+  for (let i = 0; i < n; i++) {
+    const o = p;
+    p = o * Math.exp((r() - 0.5) * 0.02);
+    c.ts[i] = T0 + i * H;
+    c.open[i] = o;
+    c.close[i] = p;
+    c.high[i] = Math.max(o, p) * (1 + r() * 0.004);
+    c.low[i] = Math.min(o, p) * (1 - r() * 0.004);
+    c.volume[i] = 100 + r() * 1_000;
+  }
+  return c;
+}
+
+const FEE = 0.001;
+const SLIP = 0.0005;
+
+/** The bare loop: same SMA cross rule, next-open fills, slippage, fees and equity per bar, on plain arrays. */
+function bareLoop(c: CandleColumns, fast: Float64Array, slow: Float64Array, equity: Float64Array): number {
+  let cash = 10_000;
+  let qty = 0;
+  let order = 0;
+  for (let i = 0; i < c.length; i++) {
+    if (order === 1) {
+      const p = c.open[i] * (1 + SLIP);
+      qty = cash / (p * (1 + FEE));
+      cash -= p * qty * (1 + FEE);
+      if (cash < 0) cash = 0;
+    } else if (order === -1) {
+      const p = c.open[i] * (1 - SLIP);
+      cash += p * qty * (1 - FEE);
+      qty = 0;
+    }
+    order = 0;
+    equity[i] = cash + qty * c.close[i];
+    if (i > 0) {
+      if (qty === 0 && fast[i] > slow[i] && fast[i - 1] <= slow[i - 1]) order = 1;
+      else if (qty > 0 && fast[i] < slow[i] && fast[i - 1] >= slow[i - 1]) order = -1;
+    }
+  }
+  return cash + qty * c.close[c.length - 1];
+}
+
+/** The loop driven by precomputed SMAs (no strategy runner): what the loop and simulator cost on their own. */
+function precomputedDecider(c: CandleColumns, fast: Float64Array, slow: Float64Array, held: () => boolean): BarDecider {
+  const none: Signal[] = [];
+  const long: Signal[] = [{ ts: 0, strategy: 'x', symbol: 'X', side: 'LONG', confidence: 1, strength: 'STRONG', price: 0, size: 1, stopLoss: null, takeProfit: null }];
+  const close: Signal[] = [{ ...long[0], side: 'CLOSE' }];
+  return {
+    symbols: ['X'],
+    barMs: H,
+    bars: () => c,
+    firstIndex: () => 1,
+    onBar(_s, i) {
+      const up = fast[i] > slow[i] && fast[i - 1] <= slow[i - 1];
+      const down = fast[i] < slow[i] && fast[i - 1] >= slow[i - 1];
+      if (!held() && up) return long;
+      if (held() && down) return close;
+      return none;
+    },
+  };
+}
+
+async function singleAsset(): Promise<BenchResult[]> {
+  const n = 1_000_000;
+  const c = randomWalk(n, 1);
+  const fast = sma(c.close, 10);
+  const slow = sma(c.close, 30);
+  const eq = new Float64Array(n);
+  const costs = costModel({ feeBps: 10, slippageBps: 5 });
+  const bare = await bestOf(5, () => bareLoop(c, fast, slow, eq));
+  const loop = await bestOf(5, () => {
+    const bt = new Backtest({ base: new Map([['X', c]]), baseMs: H, cash: 10_000, costs, sizeOverride: 1 });
+    bt.run(precomputedDecider(c, fast, slow, () => bt.positionOf('X') !== null));
+  });
+  const req: BacktestRequest = { strategy: smaCross, base: new Map([['BTC/USDT', c]]), baseTimeframe: '1h', cash: 10_000, feeBps: 10, slippageBps: 5, sizeOverride: 1, risk: null };
+  const full = await bestOf(3, () => evaluateBacktest(req));
+  return [
+    { name: 'sma_cross via StrategyRunner, 1M bars', figure: n / (full / 1000), unit: 'bars/s', baselineName: 'bare Float64Array loop', baseline: n / (bare / 1000), ratio: bare / full, target: '>= 5M bars/s, time <= 3x bare (ratio >= 0.33)' },
+    { name: 'backtest loop + simulator (precomputed SMAs), 1M bars', figure: n / (loop / 1000), unit: 'bars/s', baselineName: 'bare Float64Array loop', baseline: n / (bare / 1000), ratio: bare / loop, target: '>= 5M bars/s, time <= 3x bare (ratio >= 0.33)' },
+  ];
+}
+
+async function allStrategies(): Promise<BenchResult[]> {
+  const n = 2 * 365 * 24;
+  const base = new Map<string, CandleColumns>(DEFAULT_SYMBOLS.map((s, i) => [s, randomWalk(n, 100 + i, 10 + i * 7)]));
+  const r = rng(7);
+  const vix: MacroObservation[] = [];
+  for (let d = 0; d < n / 24; d++) vix.push({ series: 'VIXCLS', date: T0 + d * D, value: 15 + r() * 20 });
+  const dxy: MacroObservation[] = vix.map((o) => ({ series: 'DTWEXBGS', date: o.date, value: 100 + r() * 10 }));
+  const macro = new Map([['VIXCLS', vix], ['DTWEXBGS', dxy]]);
+  const risk = buildConfig({}).risk;
+  const runAll = (withRisk: boolean) => {
+    for (const strategy of BUILTIN_STRATEGIES) {
+      evaluateBacktest({ strategy, base, baseTimeframe: '1h', macro, symbols: strategy.symbols.length ? undefined : DEFAULT_SYMBOLS, cash: 10_000, feeBps: 10, slippageBps: 5, risk: withRisk ? risk : null });
+    }
+  };
+  const on = await bestOf(2, () => runAll(true));
+  const off = await bestOf(2, () => runAll(false));
+  const assetBars = n * DEFAULT_SYMBOLS.length * BUILTIN_STRATEGIES.length;
+  return [
+    { name: `10 assets x 2y 1h, all ${BUILTIN_STRATEGIES.length} built-ins, risk on`, figure: assetBars / (on / 1000), unit: 'asset-bars/s', baselineName: 'same with --no-risk', baseline: assetBars / (off / 1000), ratio: off / on },
+  ];
+}
+
+async function sweep(): Promise<BenchResult[]> {
+  const request: BacktestRequest = { strategy: smaCross, base: new Map([['BTC/USDT', randomWalk(10_000, 3)]]), baseTimeframe: '1h', cash: 10_000, feeBps: 10, slippageBps: 5, sizeOverride: 1, risk: null };
+  const grid = parseGrid('fast=5:50:5,slow=20:200:10'); // 190 combinations
+  const count = 190;
+  const time = async (workers: number) => bestOf(2, () => optimize({ request, strategyRef: 'sma_cross', grid, objective: 'sharpe', workers }));
+  const one = await time(1);
+  const two = await time(2);
+  return [
+    { name: 'optimize sweep, 190 x 10,000-bar backtests, 2 workers', figure: count / (two / 1000), unit: 'backtests/s', baselineName: '1 worker', baseline: count / (one / 1000), ratio: one / two, target: '>= 1,000 backtests/s on 2 cores' },
+  ];
+}
+
+export default async function bench(): Promise<BenchResult[]> {
+  return [...(await singleAsset()), ...(await allStrategies()), ...(await sweep())];
+}
