@@ -23,7 +23,7 @@ interface BacktestFlags extends RunFlags {
 
 async function backtest(ctx: CommandContext, f: BacktestFlags): Promise<void> {
   const req = await requestFromFlags(ctx, f);
-  const progress = progressReporter('backtest', ctx.log);
+  const progress = progressReporter('backtest', 'bars', ctx.log, ctx.clock);
   req.onProgress = progress.update;
   const store = await ctx.store();
   let result: Awaited<ReturnType<typeof runAndStore>>;

@@ -1,23 +1,29 @@
 import type { Command } from 'commander';
-import { registerBacktest } from './backtest.js';
-import { registerConfig } from './config.js';
-import { registerData } from './data.js';
-import { registerDemo } from './demo.js';
-import { registerOptimize } from './optimize.js';
-import { registerPaper } from './paper.js';
-import { registerReport } from './report.js';
-import { registerSignals } from './signals.js';
-import { registerStrategies } from './strategies.js';
 
-/** Every CLI command, one register function per file. */
-export const COMMANDS: ((program: Command) => void)[] = [
-  registerConfig,
-  registerData,
-  registerDemo,
-  registerSignals,
-  registerStrategies,
-  registerBacktest,
-  registerOptimize,
-  registerReport,
-  registerPaper,
+/** A command file: the top-level command names it defines and how to load its register function. */
+export interface CommandEntry {
+  names: readonly string[];
+  load: () => Promise<(program: Command) => void>;
+}
+
+/**
+ * Every CLI command, one file each. Files are loaded only when their command runs (or for --help), so a quick
+ * command never pays for the exchange library or the server.
+ */
+export const COMMANDS: CommandEntry[] = [
+  { names: ['config'], load: async () => (await import('./config.js')).registerConfig },
+  { names: ['import', 'export', 'gaps'], load: async () => (await import('./data.js')).registerData },
+  { names: ['demo'], load: async () => (await import('./demo.js')).registerDemo },
+  { names: ['keys', 'audit', 'backup', 'restore'], load: async () => (await import('./security.js')).registerSecurity },
+  { names: ['signals'], load: async () => (await import('./signals.js')).registerSignals },
+  { names: ['strategies'], load: async () => (await import('./strategies.js')).registerStrategies },
+  { names: ['report'], load: async () => (await import('./report.js')).registerReport },
+  { names: ['collect'], load: async () => (await import('./collect.js')).registerCollect },
+  { names: ['backfill'], load: async () => (await import('./backfill.js')).registerBackfill },
+  { names: ['doctor'], load: async () => (await import('./doctor.js')).registerDoctor },
+  { names: ['serve'], load: async () => (await import('./serve.js')).registerServe },
+  { names: ['backtest'], load: async () => (await import('./backtest.js')).registerBacktest },
+  { names: ['optimize'], load: async () => (await import('./optimize.js')).registerOptimize },
+  { names: ['paper'], load: async () => (await import('./paper.js')).registerPaper },
+  { names: ['run'], load: async () => (await import('./run-pipeline.js')).registerRun },
 ];

@@ -19,7 +19,20 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of COMMANDS) register(program);
+/** The command named on the command line (skipping global options and their values), if any. */
+function requestedCommand(argv: string[]): string | undefined {
+  const withValue = new Set(['--config', '--data-dir', '--db', '--log-level']);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (withValue.has(a)) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+const wanted = requestedCommand(process.argv.slice(2));
+const entries = COMMANDS.filter((c) => wanted !== undefined && c.names.includes(wanted));
+for (const entry of entries.length > 0 ? entries : COMMANDS) (await entry.load())(program);
 
 try {
   await program.parseAsync(process.argv);

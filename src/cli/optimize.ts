@@ -53,7 +53,7 @@ async function run(ctx: CommandContext, f: OptimizeFlags): Promise<void> {
   const top = Number(f.top);
   const request = await requestFromFlags(ctx, f);
   const strategyRef = request.origin && request.origin !== 'builtin' ? path.resolve(request.origin) : request.strategy.name;
-  const progress = progressReporter('optimize', ctx.log);
+  const progress = progressReporter('optimize', 'backtests', ctx.log, ctx.clock);
   let doc: OptimizeDocument;
   try {
     doc = await optimize({ request, strategyRef, grid, objective: f.objective as Objective, workers, walkForward, onProgress: progress.update });

@@ -42,6 +42,18 @@ const breakerSchema = z.strictObject({
 
 const sourcesSchema = z.strictObject({
   timeoutMs: z.number().int().min(100).default(15_000),
+  /** Length of the window the published limits are counted over (60 s for all three; shorter in tests). */
+  limitWindowMs: z.number().int().min(100).default(60_000),
+  /** A close more than this many robust deviations (MAD) from its neighbours is rejected as an outlier. */
+  outlierMads: z.number().positive().default(12),
+  /** Neighbours on each side the outlier test compares a close with. */
+  outlierNeighbours: z.number().int().min(2).max(100).default(12),
+  /** Smallest deviation scale of the outlier test as a share of price, so a quiet market's 1% move is not an outlier. */
+  outlierFloor: z.number().min(0).max(1).default(0.002),
+  /** How many times a backfill asks again for candles missing inside a page before calling it an exchange gap. */
+  gapRetries: z.number().int().min(0).max(10).default(2),
+  /** Times a backfill page is tried again after its retries are spent or the breaker is open. */
+  pageRetries: z.number().int().min(0).max(50).default(5),
   retry: retrySchema.prefault({}),
   breaker: breakerSchema.prefault({}),
   binance: z
@@ -54,6 +66,8 @@ const sourcesSchema = z.strictObject({
       weightPerMinute: z.number().int().positive().default(6000),
       /** Share of the published limit MTS allows itself. */
       safetyFraction: z.number().gt(0).max(1).default(0.8),
+      /** Klines per request (Binance's maximum is 1000). */
+      klinesPerPage: z.number().int().min(1).max(1000).default(1000),
     })
     .prefault({}),
   coingecko: z
@@ -64,6 +78,8 @@ const sourcesSchema = z.strictObject({
       plan: z.enum(['demo', 'pro']).default('demo'),
       callsPerMinute: z.number().int().positive().default(30),
       safetyFraction: z.number().gt(0).max(1).default(0.8),
+      /** Days per market_chart/range request (hourly points up to 90 days). */
+      chunkDays: z.number().int().min(1).max(90).default(90),
     })
     .prefault({}),
   fred: z
@@ -72,19 +88,25 @@ const sourcesSchema = z.strictObject({
       apiKey: z.string().min(1).optional(),
       callsPerMinute: z.number().int().positive().default(120),
       safetyFraction: z.number().gt(0).max(1).default(0.8),
+      /** Observations per request (FRED's maximum is 100000). */
+      pageSize: z.number().int().min(1).max(100_000).default(100_000),
     })
     .prefault({}),
 });
+
+const timeframeName = z.enum(TIMEFRAME_NAMES as [string, ...string[]]);
 
 const tierSchema = z.strictObject({
   interval: duration,
   symbols: z.array(z.string()).default([]),
   source: z.enum(['binance', 'coingecko']).default('binance'),
-  timeframe: z.enum(TIMEFRAME_NAMES as [string, ...string[]]).default('1h'),
+  timeframe: timeframeName.default('1h'),
+  /** Coarser timeframes built locally from this tier's candles after each run (no extra API calls). */
+  derive: z.array(timeframeName).default([]),
 });
 
 const tiersSchema = z.strictObject({
-  highFrequency: tierSchema.prefault({ interval: '15m', symbols: ['BTC/USDT', 'ETH/USDT'], source: 'binance', timeframe: '15m' }),
+  highFrequency: tierSchema.prefault({ interval: '15m', symbols: ['BTC/USDT', 'ETH/USDT'], source: 'binance', timeframe: '15m', derive: ['1h'] }),
   hourly: tierSchema.prefault({
     interval: '1h',
     symbols: ['BNB/USDT', 'SOL/USDT', 'XRP/USDT', 'DOGE/USDT', 'ADA/USDT', 'AVAX/USDT', 'DOT/USDT', 'LINK/USDT'],
@@ -96,6 +118,8 @@ const tiersSchema = z.strictObject({
       series: z.array(z.string().regex(/^[A-Z0-9]+$/, 'a FRED series id in capitals')).default(DEFAULT_MACRO_SERIES),
       /** FRED publishes daily series in the afternoon US time; MTS asks after this UTC hour on business days. */
       releaseHourUtc: z.number().int().min(0).max(23).default(21),
+      /** Series FRED updates once a week (the Fed's H.10 release, Mondays): asked for on the week's first business day only. */
+      weekly: z.array(z.string().regex(/^[A-Z0-9]+$/, 'a FRED series id in capitals')).default(['DTWEXBGS', 'DEXUSEU', 'DEXCHUS']),
     })
     .prefault({}),
   signals: z
@@ -105,6 +129,20 @@ const tiersSchema = z.strictObject({
       delay: duration.default('5m'),
     })
     .prefault({}),
+  /** How long after a candle closes its tier asks for it (the exchange needs a moment to close it). */
+  settle: duration.default('10s'),
+  /** How far back an item with nothing stored and no state starts (run `mts backfill` for deep history). */
+  initialLookback: duration.default('1d'),
+  /** A failing item waits base × factor^(failures − 1), at most cap, before it runs again; it is never disabled. */
+  backoff: z
+    .strictObject({
+      base: duration.default('30s'),
+      factor: z.number().min(1).max(10).default(2),
+      cap: duration.default('1h'),
+    })
+    .prefault({}),
+  /** Calls per UTC day over all sources above which `mts run` warns (the original's schedule spent about 393). */
+  dailyBudget: z.number().int().positive().default(393),
 });
 
 const strategyEntry = z.strictObject({
@@ -249,6 +287,8 @@ export const configSchema = z.strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8080),
       apiToken: z.string().min(16, 'at least 16 characters').optional(),
+      /** Requests per minute each client IP may make to /api/v1 (429 above); 0 turns the limit off. */
+      rateLimitPerMinute: z.number().int().min(0).default(600),
     })
     .prefault({}),
 });

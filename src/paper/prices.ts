@@ -64,11 +64,13 @@ export class PriceBook {
   private async latestCandle(store: Store, symbol: string, now: number | undefined): Promise<Quote | undefined> {
     const held = this.candleQuotes.get(symbol);
     if (held && now !== undefined && now >= held.at && now - held.at < CANDLE_TTL_MS) return held.quote;
-    let candle: { ts: number; close: number; volume: number; timeframe: Timeframe } | undefined = await store.candles.latest(symbol);
+    let candle = await store.candles.latest(symbol);
     if (candle && now !== undefined && candle.ts + timeframeMs(candle.timeframe) > now) {
-      // A replay over stored history: the engine clock is behind the data, and what closed later is not known yet.
-      const cols = await store.candles.read({ symbol, timeframe: this.timeframe, to: now - this.barMs, limit: 1 });
-      candle = cols.length === 1 ? { ts: cols.ts[0], close: cols.close[0], volume: cols.volume[0], timeframe: this.timeframe } : undefined;
+      // a candle stored ahead of the engine's clock (a replay over stored history) must not be seen: take the
+      // latest one that had closed by now
+      const tfMs = timeframeMs(candle.timeframe);
+      const c = await store.candles.read({ symbol, timeframe: candle.timeframe, to: now - tfMs, limit: 1 });
+      candle = c.length ? { ...candle, ts: c.ts[0], open: c.open[0], high: c.high[0], low: c.low[0], close: c.close[0], volume: c.volume[0] } : undefined;
     }
     let quote: Quote | undefined;
     if (candle && candle.close > 0 && Number.isFinite(candle.close)) {

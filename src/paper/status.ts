@@ -59,7 +59,7 @@ export async function paperHistory(store: Store, config: Config, now: number): P
   const positions: StatusPosition[] = [];
   for (const p of book.positions()) {
     const k = sim.indexOf(p.symbol);
-    const q = await prices.quote(store, p.symbol);
+    const q = await prices.quote(store, p.symbol, now);
     if (q) sim.markClose(k, q.price);
     const priced = Number.isFinite(sim.mark[k]);
     positions.push({

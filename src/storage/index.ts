@@ -6,3 +6,4 @@ export * from './repos/ops.js';
 export * from './repos/signals.js';
 export * from './schema.js';
 export * from './store.js';
+export * from './repos/security.js';

@@ -34,6 +34,15 @@ export interface FundingTable {
   mark_price: number | null;
 }
 
+export interface PriceSnapshotsTable {
+  symbol: string;
+  ts: number;
+  source: string;
+  price: number;
+  volume_24h: number | null;
+  change_24h_pct: number | null;
+}
+
 export interface OrderBookTable {
   symbol: string;
   ts: number;
@@ -219,12 +228,36 @@ export interface KvTable {
   updated_at: ColumnType<number, number, number>;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  role: string;
+  salt: string;
+  hash: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  ts: number;
+  actor: string;
+  action: string;
+  origin: string;
+  result: string;
+  detail: string | null;
+}
+
 export interface DB {
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
   candle_series: CandleSeriesTable;
   candles: CandlesTable;
   macro_observations: MacroTable;
   funding_rates: FundingTable;
   order_book_snapshots: OrderBookTable;
+  price_snapshots: PriceSnapshotsTable;
   signals: SignalsTable;
   alerts: AlertsTable;
   deliveries: DeliveriesTable;

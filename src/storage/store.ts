@@ -10,6 +10,8 @@ import { CandleRepo } from './repos/candles.js';
 import { MacroRepo } from './repos/macro.js';
 import { MarketRepo } from './repos/market.js';
 import { OpsRepo } from './repos/ops.js';
+import { SecurityRepo } from './repos/security.js';
+import { PriceRepo } from './repos/prices.js';
 import { PaperRepo } from './repos/paper.js';
 import { SignalRepo } from './repos/signals.js';
 import type { DB, Dialect } from './schema.js';
@@ -25,7 +27,9 @@ export class Store implements Backend {
   readonly market: MarketRepo;
   readonly signals: SignalRepo;
   readonly ops: OpsRepo;
+  readonly security: SecurityRepo;
   readonly backtests: BacktestRepo;
+  readonly prices: PriceRepo;
   readonly paper: PaperRepo;
 
   constructor(
@@ -46,7 +50,9 @@ export class Store implements Backend {
     this.market = new MarketRepo(this);
     this.signals = new SignalRepo(this);
     this.ops = new OpsRepo(this);
+    this.security = new SecurityRepo(this);
     this.backtests = new BacktestRepo(this);
+    this.prices = new PriceRepo(this);
     this.paper = new PaperRepo(this);
   }
 

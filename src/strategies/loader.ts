@@ -29,7 +29,7 @@ export async function loadStrategyFile(file: string, cwd = process.cwd()): Promi
   if (!existsSync(abs)) throw new InputError('E_STRATEGY_FILE', `strategy file ${file}: not found`, { file });
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    mod = (await import(`${pathToFileURL(abs).href}?mts-strategy`)) as Record<string, unknown>;
   } catch (err) {
     const msg = err instanceof MtsError ? `[${err.code}] ${err.message}` : err instanceof Error ? err.message : String(err);
     throw new InputError('E_STRATEGY_FILE', `strategy file ${file}: cannot load it: ${msg.split('\n').slice(0, 6).join('\n')}`, { file });

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../schema.js';
 import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_prices.js';
 import * as m0009 from './0009_paper.js';
+import * as m0010 from './0010_security.js';
 
 export interface MtsMigration {
   name: string;
@@ -14,5 +16,7 @@ export interface MtsMigration {
  */
 export const MIGRATIONS: MtsMigration[] = [
   { name: '0001_initial', up: m0001.up },
+  { name: '0002_prices', up: m0002.up },
   { name: '0009_paper', up: m0009.up },
+  { name: '0010_security', up: m0010.up },
 ];

@@ -1,0 +1,113 @@
+/**
+ * `mts run`: the long-running pipeline (SPEC §3, §6). `mts run --simulate 1d|7d [--start ISO]`: the same pipeline
+ * on a virtual clock over a temporary database, printing calls per source, freshness, gaps, signals and alerts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { VirtualClock } from '../core/clock.js';
+import { InputError } from '../core/errors.js';
+import { enableProcessMetrics } from '../core/metrics.js';
+import { DAY_MS, isoTime, parseDuration, parseTimeLoose } from '../core/time.js';
+import { createPipeline } from '../scheduler/pipeline.js';
+import { ShiftedClock } from '../scheduler/shifted-clock.js';
+import { createSignalStep } from '../scheduler/signal-step.js';
+import { createDispatcher } from '../signals/notifiers/index.js';
+import { formatSimulation, simulationJson } from '../scheduler/report.js';
+import { DEFAULT_WARMUP_MS, simulate } from '../scheduler/simulate.js';
+import { openStore } from '../storage/store.js';
+import type { CommandContext } from './context.js';
+import { action } from './run.js';
+
+interface RunOptions {
+  simulate?: string;
+  start?: string;
+  asOf?: string;
+  grace: string;
+}
+
+/** How long in-flight work may finish after SIGINT/SIGTERM before it is abandoned. */
+const DEFAULT_GRACE = '5s';
+/** After the grace, how long abandoned work may take to unwind before the process leaves anyway. */
+const UNWIND_MS = 3000;
+/** How often failed alert deliveries are retried. */
+const RETRY_EVERY_MS = 30_000;
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('the long-running pipeline: scheduled collection, signals, alerts, notifiers (SIGINT/SIGTERM stop it cleanly)')
+    .option('--simulate <span>', 'run virtual days (1d, 7d) on a virtual clock against the configured sources, over a temporary database')
+    .option('--start <time>', 'with --simulate: where virtual time starts (ISO; default now)')
+    .option('--as-of <time>', 'run in real time as if started at this moment (ISO), e.g. against a source replaying history')
+    .option('--grace <duration>', 'on SIGINT/SIGTERM, how long in-flight work may finish before it is abandoned', DEFAULT_GRACE)
+    .action(action(async (ctx: CommandContext, opts: RunOptions) => (opts.simulate ? runSimulation(ctx, opts) : runForever(ctx, opts))));
+}
+
+async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> {
+  const grace = parseDuration(opts.grace, '--grace');
+  if (opts.asOf !== undefined) ctx.clock = new ShiftedClock(readTime(opts.asOf, '--as-of'));
+  const store = await ctx.store();
+  enableProcessMetrics();
+  const dispatcher = createDispatcher(ctx.config, { store, clock: ctx.clock, log: ctx.log });
+  const signals = createSignalStep({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, dispatcher });
+  const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals });
+  const scheduler = pipeline.scheduler;
+  ctx.log.info({ items: scheduler.items.length, notifiers: dispatcher.channels, db: store.description }, 'mts run: scheduler started');
+  const lanes = scheduler.start();
+  const retries = new AbortController();
+  const retryLoop = dispatcher.channels > 0 ? dispatcher.runRetryLoop(RETRY_EVERY_MS, retries.signal) : Promise.resolve();
+  let stopping: Promise<void> | undefined;
+  const stop = (sig: string) => {
+    if (stopping) return;
+    ctx.log.info({ signal: sig, inFlight: scheduler.running }, 'stopping: finishing in-flight work, then storing state');
+    stopping = scheduler.stop(grace);
+    // Work that ignores its abort signal must not hold the process: state is stored after every run already.
+    setTimeout(() => {
+      ctx.log.warn('in-flight work did not unwind in time; leaving (it runs again at the next start)');
+      process.exit(0);
+    }, grace + UNWIND_MS).unref();
+  };
+  const onInt = () => stop('SIGINT');
+  const onTerm = () => stop('SIGTERM');
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
+  try {
+    await lanes;
+  } finally {
+    retries.abort();
+    await retryLoop.catch(() => undefined);
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    await pipeline.close();
+  }
+  ctx.log.info({ callsToday: scheduler.budget.today(), totals: scheduler.totals }, 'mts run: stopped');
+}
+
+function readTime(text: string, flag: string): number {
+  const t = parseTimeLoose(text);
+  if (!Number.isFinite(t)) throw new InputError('E_TIME', `${flag}: cannot read "${text}" as a time; use ISO, e.g. 2024-03-06T00:00:00Z`);
+  return t;
+}
+
+async function runSimulation(ctx: CommandContext, opts: RunOptions): Promise<void> {
+  const span = parseDuration(opts.simulate as string, '--simulate');
+  if (span <= 0 || span % DAY_MS !== 0) throw new InputError('E_SIMULATE', `--simulate: "${opts.simulate}" is not a whole number of days; use e.g. 1d or 7d`);
+  const start = opts.start === undefined ? ctx.clock.now() : readTime(opts.start, '--start');
+  // A simulation never touches the real database: its data, state and call records go to a temporary one.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mts-simulate-'));
+  const store = await openStore(`sqlite:${path.join(dir, 'simulation.db')}`);
+  try {
+    const clock = new VirtualClock(start - DEFAULT_WARMUP_MS);
+    ctx.log.info({ from: isoTime(start), days: span / DAY_MS }, 'simulating the schedule on a virtual clock');
+    // Signals and alert files as `mts run` makes them, into the temporary folder; nothing is sent to a notifier.
+    const signals = createSignalStep({ config: ctx.config, store, clock, log: ctx.log, alertsDir: path.join(dir, 'alerts') });
+    const report = await simulate({ config: ctx.config, store, log: ctx.log, clock, start, until: start + span, signals });
+    if (ctx.json) ctx.out(JSON.stringify(simulationJson(report)));
+    else ctx.out(`${formatSimulation(report, ctx.config.tiers.dailyBudget)}\n(warm-up: the hour before the start filled the empty database with ${report.warmupCalls} calls, not counted above)`);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The collection pipeline `mts run` and `mts run --simulate` share: the source clients on the given clock, the
+ * scheduled items of config.tiers, the real runner and the scheduler with its state loaded and its budget seeded
+ * from the calls already stored for today.
+ */
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import { utcDay } from '../core/time.js';
+import type { FetchLike } from '../sources/http/client.js';
+import { openSources, type Sources } from '../sources/open.js';
+import type { Store } from '../storage/store.js';
+import { scheduleItems, timingOf } from './items.js';
+import { collectionRunner, type SignalStep, storedUntil } from './runner.js';
+import { Scheduler } from './scheduler.js';
+
+export interface PipelineOptions {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  /** The clock the sources' limiters, retries and timeouts use (default: clock). */
+  sourceClock?: Clock;
+  log: Logger;
+  fetch?: FetchLike;
+  signals?: SignalStep;
+}
+
+export interface Pipeline {
+  scheduler: Scheduler;
+  sources: Sources;
+  /** Flushes call records and stops the sources' timers (the scheduler must be stopped first). */
+  close(): Promise<void>;
+}
+
+export async function createPipeline(o: PipelineOptions): Promise<Pipeline> {
+  const { config, store, clock, log } = o;
+  const sourceClock = o.sourceClock ?? clock;
+  const sources = openSources(config, { clock: sourceClock, log, calls: store.ops, fetch: o.fetch });
+  const macro = sources.fred.hasKey;
+  if (!macro) log.warn('no FRED API key (MTS_FRED_API_KEY): the macro tier is left out of the schedule');
+  const accounting = sources.clients.accounting;
+  const scheduler = new Scheduler({
+    items: scheduleItems(config, { macro, signals: o.signals !== undefined }),
+    runner: collectionRunner({ collect: { config, store, sources, clock: sourceClock, log }, store, log, signals: o.signals }),
+    state: store.ops,
+    clock,
+    log,
+    timing: timingOf(config),
+    dailyBudget: config.tiers.dailyBudget,
+    callTotals: () => ({ binance: accounting.callsMade('binance'), coingecko: accounting.callsMade('coingecko'), fred: accounting.callsMade('fred') }),
+    storedUntil: (item) => storedUntil(store, item),
+  });
+  await scheduler.load();
+  const spent: Record<string, number> = {};
+  for (const s of await store.ops.apiCallStats(utcDay(clock.now()))) spent[s.source] = s.calls;
+  scheduler.budget.seed(clock.now(), spent);
+  return { scheduler, sources, close: () => sources.close() };
+}

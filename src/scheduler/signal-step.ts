@@ -1,0 +1,44 @@
+/**
+ * The hourly signal step of `mts run`: the enabled strategies as of the hour, their aggregate, alert files for
+ * the confident ones, and each new alert handed to the notifiers (whose failures are queued, never thrown here).
+ */
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import { aggregateSignals, aggregationOptions } from '../signals/aggregate.js';
+import { emitAlerts } from '../signals/alerting.js';
+import { validateAlert } from '../signals/alerts/schema.js';
+import { enabledStrategies, generateSignals } from '../signals/generate.js';
+import type { AlertDispatcher } from '../signals/notifiers/index.js';
+import type { Store } from '../storage/store.js';
+import { StrategyRegistry } from '../strategies/registry.js';
+import type { SignalStep } from './runner.js';
+
+export interface SignalStepOptions {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** Where alerts are sent; none in simulations. */
+  dispatcher?: AlertDispatcher;
+  alertsDir?: string;
+}
+
+export function createSignalStep(o: SignalStepOptions): SignalStep {
+  const strategies = enabledStrategies(new StrategyRegistry(), o.config);
+  return async (at) => {
+    const result = await generateSignals({ store: o.store, config: o.config, at, strategies, log: o.log });
+    const aggregated = aggregateSignals(result.signals, aggregationOptions(o.config));
+    const emitted = await emitAlerts(o.store, o.config, aggregated, o.clock.now(), o.alertsDir);
+    for (const e of emitted.errors) o.log.error({ at }, e);
+    if (o.dispatcher) {
+      for (const a of emitted.alerts) {
+        const stored = await o.store.signals.getAlert(a.id);
+        const parsed = stored ? validateAlert(stored.body) : undefined;
+        if (parsed?.ok) await o.dispatcher.dispatch(parsed.alert, a.file);
+      }
+    }
+    if (result.signals.length || emitted.alerts.length) o.log.info({ signals: result.signals.length, aggregated: aggregated.length, alerts: emitted.alerts.length }, 'signals generated');
+    return { signals: result.signals.length, alerts: emitted.alerts.length };
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * Validation and cleaning before anything is stored (SPEC §4). Pure functions: they say what to keep and why the
+ * rest was rejected; `reportRejected` counts and logs the reasons.
+ */
+import type { Logger } from '../core/log.js';
+import { metrics } from '../core/metrics.js';
+import { DAY_MS, isOnGrid, isoTime, type Timeframe, timeframeMs } from '../core/time.js';
+import type { Candle, MacroObservation } from '../core/types.js';
+import { findGaps, type Gap } from '../storage/gaps.js';
+
+export type RejectReason =
+  | 'not_finite'
+  | 'non_positive_price'
+  | 'negative_volume'
+  | 'high_below_body'
+  | 'low_above_body'
+  | 'off_grid'
+  | 'future'
+  | 'open_candle'
+  | 'duplicate'
+  | 'outlier';
+
+export interface Rejected<T = Candle> {
+  item: T;
+  reason: RejectReason;
+}
+
+export interface CandleRules {
+  timeframe: Timeframe;
+  /** The Clock's now: candles not yet closed at this time are not stored. */
+  now: number;
+  /** Robust deviations (MAD × 1.4826) from the neighbours' median beyond which a close is an outlier. */
+  outlierMads: number;
+  /** Neighbours on each side used for the outlier test. */
+  outlierNeighbours: number;
+  /** Smallest deviation scale, as a share of the neighbours' median, so quiet markets do not flag normal moves. */
+  outlierFloor: number;
+}
+
+export interface CleanCandles {
+  candles: Candle[];
+  rejected: Rejected[];
+  /** Missing grid points between the kept candles (and the context before them). */
+  gaps: Gap[];
+}
+
+/** Moves the k-th smallest of a[0..n) to a[k], smaller ones before it (Hoare's quickselect, in place). */
+function selectKth(a: Float64Array, n: number, k: number): void {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+/** Median of the first n values of buf (reordered in place: buf is scratch space). */
+function medianOf(buf: Float64Array, n: number): number {
+  const m = n >> 1;
+  selectKth(buf, n, m);
+  if (n % 2) return buf[m];
+  let below = buf[0];
+  for (let i = 1; i < m; i++) if (buf[i] > below) below = buf[i];
+  return (below + buf[m]) / 2;
+}
+
+/** Why a single candle cannot be stored, or undefined when it can. */
+export function candleFault(c: Candle, rules: CandleRules): RejectReason | undefined {
+  const step = timeframeMs(rules.timeframe);
+  if (![c.ts, c.open, c.high, c.low, c.close, c.volume].every(Number.isFinite)) return 'not_finite';
+  if (c.open <= 0 || c.high <= 0 || c.low <= 0 || c.close <= 0) return 'non_positive_price';
+  if (c.volume < 0) return 'negative_volume';
+  if (c.high < Math.max(c.open, c.close)) return 'high_below_body';
+  if (c.low > Math.min(c.open, c.close)) return 'low_above_body';
+  if (!isOnGrid(c.ts, step)) return 'off_grid';
+  if (c.ts > rules.now) return 'future';
+  if (c.ts + step > rules.now) return 'open_candle';
+  return undefined;
+}
+
+/**
+ * Indexes (into `closes`, only where `judge[i]` when given) of closes more than `mads` robust deviations from the median of
+ * their neighbours. The deviation scale is MAD × 1.4826, but never below `floor` × median: in a very quiet hour the
+ * MAD shrinks to nothing and an ordinary 1% move would otherwise look like a bad print.
+ */
+export function outlierIndexes(closes: readonly number[], mads: number, neighbours: number, floor = 0, judge?: readonly boolean[]): number[] {
+  const out: number[] = [];
+  // Two scratch buffers for the whole pass: this runs on every page of every backfill.
+  const around = new Float64Array(2 * neighbours);
+  const deviations = new Float64Array(2 * neighbours);
+  for (let i = 0; i < closes.length; i++) {
+    if (judge && !judge[i]) continue;
+    let n = 0;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (let j = Math.max(0, i - neighbours); j <= Math.min(closes.length - 1, i + neighbours); j++) {
+      if (j === i) continue;
+      const v = closes[j];
+      around[n++] = v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (n < 4) continue;
+    // The median lies in [lo, hi] and the scale is at least floor × |median|: when even the farthest neighbour is
+    // within mads × that smallest scale, the close cannot be an outlier, and the two medians are not needed.
+    const c = closes[i];
+    if (lo > 0 && Math.max(Math.abs(c - lo), Math.abs(c - hi)) <= mads * floor * lo) continue;
+    const med = medianOf(around, n);
+    for (let k = 0; k < n; k++) deviations[k] = Math.abs(around[k] - med);
+    const scale = Math.max(medianOf(deviations, n) * 1.4826, floor * Math.abs(med));
+    if (scale > 0 && Math.abs(closes[i] - med) > mads * scale) out.push(i);
+  }
+  return out;
+}
+
+/**
+ * Sorts, removes duplicates (the last copy of a timestamp wins: it is the freshest), rejects inconsistent, off-grid,
+ * future, still-open and outlying candles, and finds the gaps left. `context` is already-stored candles around the
+ * new ones (before them, or on both sides of a hole being filled): outliers are judged with them, and gaps from the
+ * last one before the new candles, but they are never returned or rejected.
+ */
+export function cleanCandles(input: readonly Candle[], rules: CandleRules, context: readonly Candle[] = []): CleanCandles {
+  const rejected: Rejected[] = [];
+  const byTs = new Map<number, Candle>();
+  for (const c of input) {
+    const prev = byTs.get(c.ts);
+    if (prev) rejected.push({ item: prev, reason: 'duplicate' });
+    byTs.set(c.ts, c);
+  }
+  const sound: Candle[] = [];
+  for (const c of [...byTs.values()].sort((a, b) => a.ts - b.ts)) {
+    const fault = candleFault(c, rules);
+    if (fault) rejected.push({ item: c, reason: fault });
+    else sound.push(c);
+  }
+  const fresh = new Set(sound.map((c) => c.ts));
+  const merged = [...context.filter((c) => !fresh.has(c.ts)).map((c) => ({ c, isNew: false })), ...sound.map((c) => ({ c, isNew: true }))].sort((a, b) => a.c.ts - b.c.ts);
+  const outliers = new Set(
+    outlierIndexes(
+      merged.map((m) => m.c.close),
+      rules.outlierMads,
+      rules.outlierNeighbours,
+      rules.outlierFloor,
+      merged.map((m) => m.isNew),
+    ).map((i) => merged[i].c),
+  );
+  const candles: Candle[] = [];
+  for (const c of sound) {
+    if (outliers.has(c)) rejected.push({ item: c, reason: 'outlier' });
+    else candles.push(c);
+  }
+  const before = sound.length ? context.filter((c) => c.ts < sound[0].ts) : [];
+  const lastContext = before.length ? [before[before.length - 1].ts] : [];
+  const gaps = findGaps([...lastContext, ...candles.map((c) => c.ts)], timeframeMs(rules.timeframe));
+  return { candles, rejected, gaps };
+}
+
+/** Macro observations: one per day at 00:00 UTC, none in the future, values finite or null (missing). */
+export function cleanMacro(input: readonly MacroObservation[], now: number): { observations: MacroObservation[]; rejected: Rejected<MacroObservation>[] } {
+  const rejected: Rejected<MacroObservation>[] = [];
+  const byDate = new Map<number, MacroObservation>();
+  for (const o of input) {
+    let reason: RejectReason | undefined;
+    if (!Number.isFinite(o.date) || (o.value !== null && !Number.isFinite(o.value))) reason = 'not_finite';
+    else if (!isOnGrid(o.date, DAY_MS)) reason = 'off_grid';
+    else if (o.date > now) reason = 'future';
+    else if (byDate.has(o.date)) reason = 'duplicate';
+    if (reason) rejected.push({ item: o, reason });
+    else byDate.set(o.date, o);
+  }
+  return { observations: [...byDate.values()].sort((a, b) => a.date - b.date), rejected };
+}
+
+/** Counts rejected points per reason (metrics.rowsRejected) and logs each with its reason. */
+export function reportRejected(rejected: readonly Rejected<Candle | MacroObservation>[], log: Logger, what: string): void {
+  for (const r of rejected) {
+    metrics.rowsRejected.inc({ reason: r.reason });
+    const at = 'ts' in r.item ? r.item.ts : r.item.date;
+    // The still-open candle is expected on every poll: not worth a warning.
+    const level = r.reason === 'open_candle' ? 'debug' : 'warn';
+    log[level]({ item: what, reason: r.reason, at: isoTime(at) }, `rejected a data point of ${what}: ${r.reason}`);
+  }
+}
