@@ -23,14 +23,26 @@ const MUTATIONS: [string, (o: Record<string, unknown>) => void][] = [
   ['side as number', (o) => (o.signal_type = 1)],
   ['no id', (o) => delete o.id],
   ['no timestamp', (o) => delete o.timestamp],
-  ['no symbol and asset', (o) => (delete o.symbol, delete o.asset)],
+  [
+    'no symbol and asset',
+    (o) => {
+      delete o.symbol;
+      delete o.asset;
+    },
+  ],
   ['no price', (o) => delete o.price],
   ['huge price', (o) => (o.price = 1e300)],
   ['huge confidence', (o) => (o.confidence = 1e10)],
   ['timestamp in the far future', (o) => (o.timestamp = 1e20)],
   ['timestamp in seconds', (o) => (o.timestamp = 1_700_000_000)],
   ['negative stop', (o) => (o.stop_loss = -5)],
-  ['unknown asset', (o) => ((o.symbol = 'FOO/USDT'), (o.asset = 'foocoin'))],
+  [
+    'unknown asset',
+    (o) => {
+      o.symbol = 'FOO/USDT';
+      o.asset = 'foocoin';
+    },
+  ],
   ['path-like id', (o) => (o.id = '../../etc/passwd')],
   ['unknown schema', (o) => (o.schema = 'mts.alert/v9')],
   ['array instead of object', () => {}],

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../core/log.js';
+import { memoryLogger, silentLogger } from '../core/log.js';
 import { HOUR_MS, MINUTE_MS } from '../core/time.js';
 import { alertOf, paperFixture, T0 } from '../../test/helpers/paper.js';
 import { dropPgSchema, storeTargets } from '../../test/helpers/env.js';
@@ -127,7 +127,7 @@ describe.each(storeTargets())('paper engine on $name', ({ url }) => {
     const { engine, store, clock, config } = await fixture({ 'BTC/USDT': 100, 'ETH/USDT': 50 });
     await engine.applyAlert(intentOf('LONG', clock.now()));
     await engine.applyAlert(intentOf('SHORT', clock.now(), { symbol: 'ETH/USDT', price: 50, stopLoss: 53, takeProfit: 45 }));
-    const reopened = await PaperEngine.open({ store, config, clock, log: engine['o'].log });
+    const reopened = await PaperEngine.open({ store, config, clock, log: silentLogger });
     expect(reopened.current.state()).toEqual(engine.current.state());
     const out = await reopened.applyAlert(intentOf('CLOSE', clock.now()));
     expect(out.status).toBe('applied');

@@ -13,6 +13,7 @@ import type { Config } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import { InputError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { metrics } from '../core/metrics.js';
 import { isoTime, parseDuration, type Timeframe } from '../core/time.js';
 import { type Candle, type Signal, strengthFromConfidence } from '../core/types.js';
 import { backtestRiskGate } from '../backtest/risk-gate.js';
@@ -104,8 +105,10 @@ export class PaperEngine {
   applyAlerts(items: readonly AlertItem[]): Promise<AlertOutcome[]> {
     return this.lock.run(async () => {
       const outcomes = await this.guarded(() => this.applyBatch(items));
+      metrics.paperEquity.set(this.book.sim.equity());
       items.forEach(({ intent, file }, i) => {
         const outcome = outcomes[i];
+        metrics.paperAlerts.inc({ status: outcome.status });
         if (outcome.changes) this.learn(outcome.changes);
         const fields = { alert: intent.id, symbol: intent.symbol, side: intent.side, file };
         if (outcome.status === 'applied') this.o.log.info({ ...fields, fills: outcome.changes?.fills.length }, 'paper: alert applied');
@@ -118,6 +121,7 @@ export class PaperEngine {
   /** Records a file that is not a usable alert, once per name, so status can count it. */
   recordMalformed(file: string, reason: string): Promise<boolean> {
     const now = this.o.clock.now();
+    metrics.paperAlerts.inc({ status: 'malformed' });
     return this.lock.run(() =>
       this.o.store.paper.recordAlert({ alertId: `file:${file}`.slice(0, 250), status: 'malformed', reason, file, appliedAt: now, alertTs: null, symbol: null, signalType: null }),
     );
@@ -212,6 +216,7 @@ export class PaperEngine {
       await this.markHeld(this.o.store);
       const sim = this.book.sim;
       const point = { ts, equity: sim.equity(), cash: sim.cash, inMarket: sim.inMarket() };
+      metrics.paperEquity.set(point.equity);
       // The book's peak and day-start equity move with prices between fills; they are saved with each point.
       await this.o.store.transaction(async (tx) => {
         await this.saveAccount(tx);
