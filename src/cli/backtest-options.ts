@@ -7,6 +7,8 @@ import { InputError } from '../core/errors.js';
 import { parseTime, parseTimeframe } from '../core/time.js';
 import type { BacktestRequest } from '../backtest/run.js';
 import { loadBacktestData } from '../backtest/service.js';
+import { aggregateReplay } from '../backtest/replay.js';
+import { AGGREGATE_STRATEGY } from '../signals/aggregate.js';
 import { StrategyRegistry } from '../strategies/registry.js';
 import type { CommandContext } from './context.js';
 
@@ -64,6 +66,7 @@ export function parseParams(list: readonly string[]): Record<string, string> {
 export async function requestFromFlags(ctx: CommandContext, f: RunFlags): Promise<BacktestRequest> {
   const cfg = ctx.config.backtest;
   const registry = new StrategyRegistry();
+  if (f.strategy === AGGREGATE_STRATEGY) return aggregateRequest(ctx, f, registry);
   const entry = await registry.resolve(f.strategy);
   const origin = entry.origin;
   const sourceHash = origin === 'builtin' ? undefined : createHash('sha256').update(readFileSync(path.resolve(origin))).digest('hex');
@@ -90,6 +93,49 @@ export async function requestFromFlags(ctx: CommandContext, f: RunFlags): Promis
     sourceHash,
     params,
     symbols,
+    base,
+    baseTimeframe,
+    macro,
+    from,
+    to,
+    cash: num('--cash', f.cash, cfg.cash),
+    feeBps: num('--fee-bps', f.feeBps, cfg.feeBps),
+    slippageBps: num('--slippage-bps', f.slippageBps, cfg.slippageBps),
+    impact: num('--impact', f.impact, cfg.impact),
+    sizeOverride: f.size === undefined ? null : num('--size', f.size, 1),
+    risk: f.risk ? ctx.config.risk : null,
+  };
+}
+
+/**
+ * `--strategy aggregate`: every enabled strategy run on stored data over the period, aggregated moment by moment
+ * (SPEC §7) and replayed as one strategy, so the aggregate is backtested with the same fills and risk as any other.
+ */
+async function aggregateRequest(ctx: CommandContext, f: RunFlags, registry: StrategyRegistry): Promise<BacktestRequest> {
+  if (f.param.length) throw new InputError('E_FLAG', '--param: the aggregate has no parameters of its own; set each strategy\'s params and weight in the config');
+  const store = await ctx.store();
+  const stored = await store.candles.series();
+  const candidates = f.symbols ? f.symbols.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean) : ctx.config.assets;
+  const symbols = candidates.filter((s) => stored.some((x) => x.symbol === s));
+  if (symbols.length === 0) throw new InputError('E_BACKTEST_NO_DATA', 'no candles stored for the aggregate\'s symbols; run mts import, mts backfill or mts demo first');
+  const first = Math.min(...stored.filter((x) => symbols.includes(x.symbol)).map((x) => x.first));
+  const last = Math.max(...stored.filter((x) => symbols.includes(x.symbol)).map((x) => x.last));
+  const from = f.from === undefined ? first + 120 * 86_400_000 : parseTime(f.from, '--from');
+  const to = f.to === undefined ? last : parseTime(f.to, '--to');
+  const replay = await aggregateReplay({ store, config: ctx.config, registry, from, to: to + 3_600_000, symbols, log: ctx.log });
+  for (const failure of replay.failures) ctx.log.warn(failure, 'a strategy failed; the aggregate goes on without it');
+  const strategy = replay.strategy;
+  const traded = symbols.filter((s) => strategy.symbols.includes(s));
+  if (traded.length === 0) throw new InputError('E_BACKTEST_EMPTY', 'the aggregate made no signal in that period; widen --from/--to');
+  const baseTimeframe = parseTimeframe(f.timeframe, '--timeframe');
+  const { base, macro } = await loadBacktestData(store, { strategy, symbols: traded, baseTimeframe, from, to, now: ctx.clock.now() });
+  const cfg = ctx.config.backtest;
+  return {
+    strategy,
+    origin: 'builtin',
+    sourceHash: createHash('sha256').update(JSON.stringify(replay.aggregated)).digest('hex'),
+    params: {},
+    symbols: traded,
     base,
     baseTimeframe,
     macro,
