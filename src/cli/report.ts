@@ -22,6 +22,11 @@ interface ReportFlags {
 
 async function backtestReport(ctx: CommandContext, id: string, f: ReportFlags): Promise<void> {
   const store = await ctx.store();
+  if (id === 'latest') {
+    const latest = (await store.backtests.list({ status: 'finished', limit: 1 }))[0];
+    if (!latest) throw new InputError('E_REPORT_UNKNOWN', 'no finished backtest run yet; run mts backtest first');
+    id = latest.id;
+  }
   const row = await store.backtests.get(id);
   if (!row) throw new InputError('E_REPORT_UNKNOWN', `no backtest run "${id}"; runs are listed with their ids by mts backtest`);
   if (row.status !== 'finished') {
@@ -51,7 +56,7 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('performance report of a stored backtest run or of the paper account: metrics, and the JSON document and HTML page on request')
-    .option('--backtest <id>', 'the run id printed by mts backtest')
+    .option('--backtest <id>', 'the run id printed by mts backtest, or latest')
     .option('--paper', 'the paper trading account (mts paper) instead of a backtest run')
     .option('--html <file>', 'write the self-contained HTML report')
     .argument('[file]', 'with --json: the file to write the JSON result document to (without it, --json prints it)')
