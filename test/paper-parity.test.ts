@@ -74,7 +74,7 @@ describe.each(storeTargets())('paper replay of a backtest on $name', ({ url }) =
     const intents = signals.map((s) => {
       const r = intentFromAlert(alertFromSignal(s), config.assets);
       if (!r.ok) throw new Error(r.reason);
-      return r.intent;
+      return { intent: r.intent, file: null };
     });
     const { engine, outcomes } = await replayAlerts({ store, config, log: silentLogger, candles: base, alerts: intents, from: FROM, to: TO });
     expect(outcomes).toHaveLength(signals.length);

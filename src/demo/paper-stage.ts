@@ -1,13 +1,13 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
-import { VirtualClock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { DAY_MS, HOUR_MS } from '../core/time.js';
 import type { CandleColumns } from '../core/types.js';
 import { isAlertName } from '../paper/consumer.js';
-import { PaperEngine } from '../paper/engine.js';
-import { intentFromAlert, type PaperIntent } from '../paper/intent.js';
+import type { AlertItem } from '../paper/engine.js';
+import { intentFromAlert } from '../paper/intent.js';
+import { replayAlerts } from '../paper/replay.js';
 import { paperReport, type PaperReport } from '../paper/report.js';
 import { readAlertFile } from '../signals/alerts/reader.js';
 import type { Store } from '../storage/store.js';
@@ -35,8 +35,9 @@ function reasonKind(reason: string): string {
 
 /**
  * The demo's alert files replayed through the paper engine on a virtual clock, hour by hour over the stored
- * sample market: each hour's open marks the book, the alerts of that moment are applied (risk, fills, exactly
- * once), then the hour's candle is checked for stops and targets. The engine reads no price after its clock.
+ * sample market (src/paper/replay.ts): each hour's open marks the book, the alerts of that moment are applied
+ * (risk, fills, exactly once), then the hour's candle is checked for stops and targets; an equity point each day.
+ * The engine reads no price after its clock.
  */
 export async function runPaperStage(o: {
   store: Store;
@@ -48,52 +49,27 @@ export async function runPaperStage(o: {
   to: number;
 }): Promise<{ result: PaperStageResult; report: PaperReport }> {
   await o.store.paper.reset();
-  const byTime = new Map<number, { intent: PaperIntent; file: string }[]>();
-  let read = 0;
+  const items: AlertItem[] = [];
   for (const name of readdirSync(o.alertsDir).filter(isAlertName).sort()) {
-    const file = path.join(o.alertsDir, name);
-    const r = await readAlertFile(file);
+    const r = await readAlertFile(path.join(o.alertsDir, name));
     if (!r.ok) throw new Error(`demo alert ${name} does not read back: ${r.reason}`);
-    read++;
     const intent = intentFromAlert(r.alert, o.config.assets);
     if (!intent.ok) throw new Error(`demo alert ${name} is not tradable: ${intent.reason}`);
-    const list = byTime.get(r.alert.timestamp) ?? [];
-    list.push({ intent: intent.intent, file: name });
-    byTime.set(r.alert.timestamp, list);
+    items.push({ intent: intent.intent, file: name });
   }
   // alerts in the demo are as old as the history they replay; the virtual clock makes them fresh
-  const clock = new VirtualClock(o.from);
-  const engine = await PaperEngine.open({ store: o.store, config: o.config, clock, log: o.log });
-  const symbols = [...o.candles.keys()];
-  const index = new Map(symbols.map((s) => [s, 0]));
+  // Thousands of alerts: their outcomes are summed up below rather than logged one by one.
+  const log = o.log.child({ stage: 'paper' }, { level: 'error' });
+  const { outcomes } = await replayAlerts({ store: o.store, config: o.config, log, candles: o.candles, alerts: items, from: o.from, to: o.to - HOUR_MS, stored: true, snapshotEvery: DAY_MS });
+  const read = items.length;
   let applied = 0;
   const refusals = new Map<string, number>();
-  for (let t = o.from; t < o.to; t += HOUR_MS) {
-    clock.set(t);
-    for (const s of symbols) {
-      const c = o.candles.get(s) as CandleColumns;
-      let i = index.get(s) as number;
-      while (i < c.length && c.ts[i] < t) i++;
-      index.set(s, i);
-      if (i < c.length && c.ts[i] === t) await engine.openBar(s, c.open[i], t);
+  for (const out of outcomes) {
+    if (out.status === 'applied') applied++;
+    else {
+      const k = reasonKind(out.reason ?? out.status);
+      refusals.set(k, (refusals.get(k) ?? 0) + 1);
     }
-    for (const { intent, file } of byTime.get(t) ?? []) {
-      const out = await engine.applyAlert(intent, file);
-      if (out.status === 'applied') applied++;
-      else {
-        const k = reasonKind(out.reason ?? out.status);
-        refusals.set(k, (refusals.get(k) ?? 0) + 1);
-      }
-    }
-    clock.set(t + HOUR_MS);
-    for (const s of symbols) {
-      const c = o.candles.get(s) as CandleColumns;
-      const i = index.get(s) as number;
-      if (i < c.length && c.ts[i] === t) {
-        await engine.onCandle(s, { ts: t, open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i], volume: c.volume[i] });
-      }
-    }
-    if ((t + HOUR_MS) % DAY_MS === 0) await engine.snapshotEquity(t + HOUR_MS);
   }
   const report = await paperReport(o.store, o.config, o.to);
   const s = report.status;

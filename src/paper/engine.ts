@@ -317,49 +317,47 @@ export class PaperEngine {
   /** What one alert does to the book (mutating it); refusals say why. Nothing is written here. */
   private async evaluate(tx: Store, intent: PaperIntent, now: number): Promise<AlertOutcome> {
     const { config } = this.o;
-    {
-      const refuse = (status: PaperAlertStatus, reason: string): AlertOutcome => ({ status, reason, changes: null });
+    const refuse = (status: PaperAlertStatus, reason: string): AlertOutcome => ({ status, reason, changes: null });
 
-      const age = now - intent.ts;
-      if (age > this.maxAge) return refuse('skipped', `alert is ${Math.round(age / 1000)} s old, older than the maximum age of ${Math.round(this.maxAge / 1000)} s`);
-      if (-age > this.maxAge) return refuse('skipped', `alert timestamp ${isoTime(intent.ts)} is ahead of the engine clock ${isoTime(now)}`);
-      if (intent.confidence < config.paper.minConfidence) {
-        return refuse('skipped', `confidence ${intent.confidence} is below the minimum ${config.paper.minConfidence}`);
-      }
-      if (!config.assets.includes(intent.symbol)) return refuse('skipped', `${intent.symbol} is not an enabled asset`);
-      const sim = this.book.sim;
-      const k = sim.indexOf(intent.symbol);
-      if (k < 0) return refuse('skipped', `${intent.symbol} is not in the paper book`);
-      const held = sim.side[k];
-      if (intent.side === 'CLOSE' && held === 0) return refuse('skipped', `CLOSE ${intent.symbol} while flat`);
-      if ((intent.side === 'LONG' && held > 0) || (intent.side === 'SHORT' && held < 0)) {
-        return refuse('skipped', `already ${intent.side} ${intent.symbol}`);
-      }
-
-      const quote = await this.prices.quote(tx, intent.symbol, now);
-      if (!quote) return refuse('rejected', `no price for ${intent.symbol}: no stored candle and no tick`);
-      await this.markHeld(tx, k);
-      sim.markClose(k, quote.price);
-
-      let kind: OrderKind = OrderKind.Close;
-      let size = 0;
-      let stop: number | null = null;
-      let target: number | null = null;
-      if (intent.side !== 'CLOSE') {
-        kind = intent.side === 'LONG' ? OrderKind.Long : OrderKind.Short;
-        const decision = await this.decide(tx, intent, quote.price, now);
-        if (!decision.approved) return refuse('rejected', `risk: ${decision.reasons.join('; ')}`);
-        size = decision.size;
-        stop = decision.stopLoss;
-        target = decision.takeProfit;
-      }
-      const changes = this.book.change(now, intent.id, intent.strategy, (s) => s.executeNow(k, kind, size, stop, target, now, quote.price, quote.volume));
-      this.book.touch(now);
-      const refused = changes.notes.find((n) => n.kind === 'rejected');
-      if (changes.fills.length === 0) return refuse('rejected', `execution: ${refused?.reason ?? 'no fill'}`);
-      for (const n of changes.notes) this.o.log.warn({ symbol: n.symbol, kind: n.kind }, `paper: ${n.reason}`);
-      return { status: 'applied', reason: changes.notes.length > 0 ? changes.notes.map((n) => n.reason).join('; ') : null, changes };
+    const age = now - intent.ts;
+    if (age > this.maxAge) return refuse('skipped', `alert is ${Math.round(age / 1000)} s old, older than the maximum age of ${Math.round(this.maxAge / 1000)} s`);
+    if (-age > this.maxAge) return refuse('skipped', `alert timestamp ${isoTime(intent.ts)} is ahead of the engine clock ${isoTime(now)}`);
+    if (intent.confidence < config.paper.minConfidence) {
+      return refuse('skipped', `confidence ${intent.confidence} is below the minimum ${config.paper.minConfidence}`);
     }
+    if (!config.assets.includes(intent.symbol)) return refuse('skipped', `${intent.symbol} is not an enabled asset`);
+    const sim = this.book.sim;
+    const k = sim.indexOf(intent.symbol);
+    if (k < 0) return refuse('skipped', `${intent.symbol} is not in the paper book`);
+    const held = sim.side[k];
+    if (intent.side === 'CLOSE' && held === 0) return refuse('skipped', `CLOSE ${intent.symbol} while flat`);
+    if ((intent.side === 'LONG' && held > 0) || (intent.side === 'SHORT' && held < 0)) {
+      return refuse('skipped', `already ${intent.side} ${intent.symbol}`);
+    }
+
+    const quote = await this.prices.quote(tx, intent.symbol, now);
+    if (!quote) return refuse('rejected', `no price for ${intent.symbol}: no stored candle and no tick`);
+    await this.markHeld(tx, k);
+    sim.markClose(k, quote.price);
+
+    let kind: OrderKind = OrderKind.Close;
+    let size = 0;
+    let stop: number | null = null;
+    let target: number | null = null;
+    if (intent.side !== 'CLOSE') {
+      kind = intent.side === 'LONG' ? OrderKind.Long : OrderKind.Short;
+      const decision = await this.decide(tx, intent, quote.price, now);
+      if (!decision.approved) return refuse('rejected', `risk: ${decision.reasons.join('; ')}`);
+      size = decision.size;
+      stop = decision.stopLoss;
+      target = decision.takeProfit;
+    }
+    const changes = this.book.change(now, intent.id, intent.strategy, (s) => s.executeNow(k, kind, size, stop, target, now, quote.price, quote.volume));
+    this.book.touch(now);
+    const refused = changes.notes.find((n) => n.kind === 'rejected');
+    if (changes.fills.length === 0) return refuse('rejected', `execution: ${refused?.reason ?? 'no fill'}`);
+    for (const n of changes.notes) this.o.log.warn({ symbol: n.symbol, kind: n.kind }, `paper: ${n.reason}`);
+    return { status: 'applied', reason: changes.notes.length > 0 ? changes.notes.map((n) => n.reason).join('; ') : null, changes };
   }
 
   /** The risk orchestrator's decision, on the candles closed by now (never a later one), as the backtester asks it. */

@@ -13,8 +13,7 @@ import type { Logger } from '../core/log.js';
 import { type Timeframe, timeframeMs } from '../core/time.js';
 import type { CandleColumns } from '../core/types.js';
 import type { Store } from '../storage/store.js';
-import { type AlertOutcome, PaperEngine } from './engine.js';
-import type { PaperIntent } from './intent.js';
+import { type AlertItem, type AlertOutcome, PaperEngine } from './engine.js';
 
 export interface ReplayOptions {
   store: Store;
@@ -22,8 +21,8 @@ export interface ReplayOptions {
   log: Logger;
   /** Candles of config.paper.timeframe per symbol, oldest first (history before `from` included). */
   candles: ReadonlyMap<string, CandleColumns>;
-  /** Alerts in any order; each is applied at the first bar open at or after its timestamp. */
-  alerts: readonly PaperIntent[];
+  /** Alerts in any order (with the file each came from, or null); each is applied at the first bar open at or after its timestamp. */
+  alerts: readonly AlertItem[];
   from: number;
   /** Last bar open time replayed (inclusive). */
   to: number;
@@ -31,12 +30,15 @@ export interface ReplayOptions {
   source?: string;
   /** The candles are in the store already (the demo): nothing is written, the clock alone hides what is later. */
   stored?: boolean;
+  /** Records an equity point at every multiple of this many ms of the clock (e.g. a day); none when absent. */
+  snapshotEvery?: number;
 }
 
 export interface ReplayResult {
   engine: PaperEngine;
   clock: VirtualClock;
-  outcomes: AlertOutcome[];
+  /** One per alert applied, in the order applied, with the alert it belongs to. */
+  outcomes: (AlertOutcome & { item: AlertItem })[];
 }
 
 /** The candles opening in [from, to] (views, no copy). */
@@ -60,10 +62,10 @@ export async function replayAlerts(o: ReplayOptions): Promise<ReplayResult> {
     live.set(s, sliceColumns(c, o.from, o.to));
   }
   const times = [...new Set(symbols.flatMap((s) => Array.from((live.get(s) as CandleColumns).ts)))].sort((a, b) => a - b);
-  const alerts = [...o.alerts].sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const alerts = [...o.alerts].sort((a, b) => a.intent.ts - b.intent.ts || (a.intent.id < b.intent.id ? -1 : a.intent.id > b.intent.id ? 1 : 0));
   const clock = new VirtualClock(times.length > 0 ? times[0] : o.from);
   const engine = await PaperEngine.open({ store: o.store, config: o.config, clock, log: o.log });
-  const outcomes: AlertOutcome[] = [];
+  const outcomes: ReplayResult['outcomes'] = [];
   const cursor = new Map(symbols.map((s) => [s, 0]));
   let next = 0;
   for (const t of times) {
@@ -78,9 +80,12 @@ export async function replayAlerts(o: ReplayOptions): Promise<ReplayResult> {
         await engine.openBar(s, c.open[i], t);
       }
     }
-    const due: PaperIntent[] = [];
-    while (next < alerts.length && alerts[next].ts <= t) due.push(alerts[next++]);
-    if (due.length > 0) outcomes.push(...(await engine.applyAlerts(due.map((intent) => ({ intent, file: null })))));
+    const due: AlertItem[] = [];
+    while (next < alerts.length && alerts[next].intent.ts <= t) due.push(alerts[next++]);
+    if (due.length > 0) {
+      const applied = await engine.applyAlerts(due);
+      for (let j = 0; j < due.length; j++) outcomes.push({ ...applied[j], item: due[j] });
+    }
     clock.set(t + barMs);
     for (const [s, i] of here) {
       const c = live.get(s) as CandleColumns;
@@ -88,6 +93,7 @@ export async function replayAlerts(o: ReplayOptions): Promise<ReplayResult> {
       if (!o.stored) await o.store.candles.upsert({ source, symbol: s, timeframe: tf }, [bar]);
       await engine.onCandle(s, bar);
     }
+    if (o.snapshotEvery && (t + barMs) % o.snapshotEvery === 0) await engine.snapshotEquity(t + barMs);
   }
   return { engine, clock, outcomes };
 }
