@@ -242,7 +242,10 @@ export class Scheduler {
 
   private countCalls(item: ScheduleItem, reported: number): void {
     const now = this.o.clock.now();
-    if (!this.o.callTotals) return this.budget.add(item.source, reported, now);
+    if (!this.o.callTotals) {
+      this.budget.add(item.source, reported, now);
+      return;
+    }
     const totals = this.o.callTotals();
     for (const [source, n] of Object.entries(totals)) this.budget.add(source, n - (this.lastTotals[source] ?? 0), now);
     this.lastTotals = { ...totals };
