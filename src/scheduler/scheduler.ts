@@ -236,7 +236,9 @@ export class Scheduler {
     } finally {
       this.countCalls(item, calls);
     }
-    if (item.kind !== 'signals') this.freshness.sample(item.id, lagAt(item, st.dataUntil, this.o.clock.now(), t));
+    const after = this.o.clock.now();
+    if (item.kind !== 'signals') this.freshness.sample(item.id, lagAt(item, st.dataUntil, after, t));
+    if (st.dataUntil !== null) metrics.dataFreshness.set({ item: item.id }, Math.max(0, after - st.dataUntil) / 1000);
     await this.persist(st);
   }
 
