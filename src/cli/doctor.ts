@@ -62,8 +62,18 @@ async function runChecks(ctx: CommandContext): Promise<Check[]> {
         return `${skew} ms off Binance's clock`;
       }),
     );
-    checks.push(await check('binance', async () => (await sources.binance.ping(), `reachable at ${c.sources.binance.baseUrl}`)));
-    checks.push(await check('coingecko', async () => (await sources.coingecko.ping(), `reachable at ${c.sources.coingecko.baseUrl}${c.sources.coingecko.apiKey ? ` (${c.sources.coingecko.plan} key)` : ''}`)));
+    checks.push(
+      await check('binance', async () => {
+        await sources.binance.ping();
+        return `reachable at ${c.sources.binance.baseUrl}`;
+      }),
+    );
+    checks.push(
+      await check('coingecko', async () => {
+        await sources.coingecko.ping();
+        return `reachable at ${c.sources.coingecko.baseUrl}${c.sources.coingecko.apiKey ? ` (${c.sources.coingecko.plan} key)` : ''}`;
+      }),
+    );
     checks.push(
       await check('fred', async () => {
         if (!sources.fred.hasKey) return 'skipped: no MTS_FRED_API_KEY (the macro tier will be skipped)';

@@ -90,9 +90,9 @@ function pager(deps: RangeDeps, source: CandleSourceName, symbol: string, timefr
 }
 
 /**
- * Fetches, validates and stores the candles of one series over [from, to] that are not stored yet, page by page:
- * each page is stored before the next is asked, so a crash loses at most one page, and a rerun asks only for what
- * is still missing. Candles missing inside a page are asked for again (`gapRetries`); what stays missing is an
+ * Fetches, validates and stores the candles of one series over [from, to] that are not stored yet, page by page
+ * (the next page is asked while the current one is stored), so a crash loses at most the pages in flight, and a
+ * rerun asks only for what is still missing. Candles missing inside a page are asked for again (`gapRetries`); what stays missing is an
  * exchange gap, remembered in store.ops kv.
  */
 export async function fetchCandleRange(deps: RangeDeps, source: CandleSourceName, symbol: string, timeframe: Timeframe, from: number, to: number): Promise<RangeReport> {
@@ -115,8 +115,8 @@ export async function fetchCandleRange(deps: RangeDeps, source: CandleSourceName
   };
   const rules = { timeframe, now: clock.now(), outlierMads: s.outlierMads, outlierNeighbours: s.outlierNeighbours, outlierFloor: s.outlierFloor };
   let context: Candle[] = [];
-  const keep = async (raw: Candle[], lo: number, hi: number): Promise<Candle[]> => {
-    const r = cleanCandles(raw.filter((c) => c.ts >= lo && c.ts <= hi), rules, context);
+  const keep = async (raw: Candle[], lo: number, hi: number, around: Candle[] = context): Promise<Candle[]> => {
+    const r = cleanCandles(raw.filter((c) => c.ts >= lo && c.ts <= hi), rules, around);
     reportRejected(r.rejected, log, label);
     report.rejected += r.rejected.length;
     if (r.candles.length) {
@@ -135,28 +135,38 @@ export async function fetchCandleRange(deps: RangeDeps, source: CandleSourceName
   let done = 0;
   for (const [a, b] of ranges) {
     context = candlesFromColumns(await store.candles.read({ symbol, timeframe, source, to: a - 1, limit: s.outlierNeighbours }));
-    for (let since = a; since <= b; ) {
-      const p = await page(since, b);
+    let pending: Promise<Page> | undefined = page(a, b);
+    for (let since = a; pending; ) {
+      const p: Page = await pending;
+      const next = p.next !== undefined && p.next <= b ? p.next : undefined;
+      // Ask for the next page while this one is checked and stored, so network and database work overlap.
+      pending = next !== undefined ? page(next, b) : undefined;
+      pending?.catch(() => undefined);
       const until = Math.min(b, (p.next ?? b + step) - step);
       const kept = await keep(p.candles, since, until);
+      const nearby = [...context, ...kept];
+      const nearHole = (hf: number, ht: number) => {
+        const n = s.outlierNeighbours;
+        return [...nearby.filter((c) => c.ts < hf).slice(-n), ...nearby.filter((c) => c.ts > ht).slice(0, n)];
+      };
       // Holes inside the page: ask again, then call what stays missing an exchange gap.
       for (const g of findGaps([since - step, ...kept.map((c) => c.ts), ...(p.next === undefined ? [until + step] : [])], step)) {
         let holes: Range[] = [[g.from, g.to]];
         for (let attempt = 0; attempt < s.gapRetries && holes.length; attempt++) {
-          const next: Range[] = [];
+          const again: Range[] = [];
           for (const [hf, ht] of holes) {
-            const again = await keep((await page(hf, ht)).candles, hf, ht);
-            next.push(...missingRanges(again.map((c) => c.ts), hf, ht, step));
+            // judged against the candles on both sides of the hole, not the page's older context
+            const got = await keep((await page(hf, ht)).candles, hf, ht, nearHole(hf, ht));
+            again.push(...missingRanges(got.map((c) => c.ts), hf, ht, step));
           }
-          holes = next;
+          holes = again;
         }
         for (const h of holes) await remember(h);
       }
       context = [...context, ...kept].slice(-s.outlierNeighbours);
       done += (until - since) / step + 1;
       deps.onProgress?.(done, total);
-      if (p.next === undefined) break;
-      since = p.next;
+      if (next !== undefined) since = next;
     }
   }
   return report;

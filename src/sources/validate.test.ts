@@ -53,6 +53,15 @@ describe('cleanCandles', () => {
     expect(r.gaps).toEqual([{ from: T0 + 13 * HOUR_MS, to: T0 + 13 * HOUR_MS, missing: 1 }]);
   });
 
+  it('judges a candle filling a hole by its neighbours on both sides', () => {
+    // the market moved from 100 to 130 while the hole was open: 115 is no bad print
+    const before = Array.from({ length: 12 }, (_, i) => c(i, 100 + (i % 2)));
+    const after = Array.from({ length: 12 }, (_, i) => c(13 + i, 130 + (i % 2)));
+    const hole = [c(12, 115, { high: 116 })];
+    expect(cleanCandles(hole, rules, [...before, ...after]).candles).toEqual(hole);
+    expect(cleanCandles(hole, rules, before).rejected.map((r) => r.reason)).toEqual(['outlier']);
+  });
+
   it('reports gaps between the context and the new candles', () => {
     const r = cleanCandles([c(5), c(6), c(9)], rules, [c(3)]);
     expect(r.gaps).toEqual([
@@ -67,7 +76,7 @@ describe('outlierIndexes on real data', () => {
     for (const id of ['BTCUSDT', 'ETHUSDT']) {
       const closes = realCandles(id, '1h').map((k) => k.close);
       expect(closes.length).toBeGreaterThan(30_000);
-      expect(outlierIndexes(closes, 0, s.outlierMads, s.outlierNeighbours, s.outlierFloor)).toEqual([]);
+      expect(outlierIndexes(closes, s.outlierMads, s.outlierNeighbours, s.outlierFloor)).toEqual([]);
     }
   });
 
@@ -75,7 +84,7 @@ describe('outlierIndexes on real data', () => {
     const closes = realCandles('BTCUSDT', '1h').slice(20_000, 20_200).map((k) => k.close);
     closes[100] *= 1.5;
     closes[150] *= 0.5;
-    expect(outlierIndexes(closes, 0, s.outlierMads, s.outlierNeighbours, s.outlierFloor)).toEqual([100, 150]);
+    expect(outlierIndexes(closes, s.outlierMads, s.outlierNeighbours, s.outlierFloor)).toEqual([100, 150]);
   });
 });
 
@@ -97,5 +106,26 @@ describe('cleanMacro', () => {
       { series: 'VIXCLS', date: d(1), value: null },
     ]);
     expect(r.rejected.map((x) => x.reason)).toEqual(['duplicate', 'off_grid', 'future']);
+  });
+});
+
+describe('outlierIndexes median', () => {
+  it('agrees with a sort-based MAD test on random windows', () => {
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const closes = Array.from({ length: 2000 }, () => 100 + rnd() * 10 + (rnd() < 0.01 ? 80 : 0));
+    const med = (v: number[]) => {
+      const x = [...v].sort((a, b) => a - b);
+      return x.length % 2 ? x[x.length >> 1] : (x[x.length / 2 - 1] + x[x.length / 2]) / 2;
+    };
+    const expected: number[] = [];
+    for (let i = 0; i < closes.length; i++) {
+      const around = closes.slice(Math.max(0, i - 5), i).concat(closes.slice(i + 1, i + 6));
+      const m = med(around);
+      const scale = med(around.map((v) => Math.abs(v - m))) * 1.4826;
+      if (Math.abs(closes[i] - m) > 4 * scale) expected.push(i);
+    }
+    expect(expected.length).toBeGreaterThan(5);
+    expect(outlierIndexes(closes, 4, 5)).toEqual(expected);
   });
 });

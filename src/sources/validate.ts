@@ -44,16 +44,46 @@ export interface CleanCandles {
   gaps: Gap[];
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+/** Moves the k-th smallest of a[0..n) to a[k], smaller ones before it (Hoare's quickselect, in place). */
+function selectKth(a: Float64Array, n: number, k: number): void {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+/** Median of the first n values of buf (reordered in place: buf is scratch space). */
+function medianOf(buf: Float64Array, n: number): number {
+  const m = n >> 1;
+  selectKth(buf, n, m);
+  if (n % 2) return buf[m];
+  let below = buf[0];
+  for (let i = 1; i < m; i++) if (buf[i] > below) below = buf[i];
+  return (below + buf[m]) / 2;
 }
 
 /** Why a single candle cannot be stored, or undefined when it can. */
 export function candleFault(c: Candle, rules: CandleRules): RejectReason | undefined {
   const step = timeframeMs(rules.timeframe);
-  if (![c.ts, c.open, c.high, c.low, c.close, c.volume].every(Number.isFinite)) return 'not_finite';
+  const f = Number.isFinite;
+  if (!(f(c.ts) && f(c.open) && f(c.high) && f(c.low) && f(c.close) && f(c.volume))) return 'not_finite';
   if (c.open <= 0 || c.high <= 0 || c.low <= 0 || c.close <= 0) return 'non_positive_price';
   if (c.volume < 0) return 'negative_volume';
   if (c.high < Math.max(c.open, c.close)) return 'high_below_body';
@@ -65,18 +95,35 @@ export function candleFault(c: Candle, rules: CandleRules): RejectReason | undef
 }
 
 /**
- * Indexes (into `closes`, at or after `firstNew`) of closes more than `mads` robust deviations from the median of
+ * Indexes (into `closes`, only where `judge[i]` when given) of closes more than `mads` robust deviations from the median of
  * their neighbours. The deviation scale is MAD × 1.4826, but never below `floor` × median: in a very quiet hour the
  * MAD shrinks to nothing and an ordinary 1% move would otherwise look like a bad print.
  */
-export function outlierIndexes(closes: readonly number[], firstNew: number, mads: number, neighbours: number, floor = 0): number[] {
+export function outlierIndexes(closes: readonly number[], mads: number, neighbours: number, floor = 0, judge?: readonly boolean[]): number[] {
   const out: number[] = [];
-  for (let i = firstNew; i < closes.length; i++) {
-    const around: number[] = [];
-    for (let j = Math.max(0, i - neighbours); j <= Math.min(closes.length - 1, i + neighbours); j++) if (j !== i) around.push(closes[j]);
-    if (around.length < 4) continue;
-    const med = median(around);
-    const scale = Math.max(median(around.map((v) => Math.abs(v - med))) * 1.4826, floor * Math.abs(med));
+  // Two scratch buffers for the whole pass: this runs on every page of every backfill.
+  const around = new Float64Array(2 * neighbours);
+  const deviations = new Float64Array(2 * neighbours);
+  for (let i = 0; i < closes.length; i++) {
+    if (judge && !judge[i]) continue;
+    let n = 0;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (let j = Math.max(0, i - neighbours); j <= Math.min(closes.length - 1, i + neighbours); j++) {
+      if (j === i) continue;
+      const v = closes[j];
+      around[n++] = v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (n < 4) continue;
+    // The median lies in [lo, hi] and the scale is at least floor × |median|: when even the farthest neighbour is
+    // within mads × that smallest scale, the close cannot be an outlier, and the two medians are not needed.
+    const c = closes[i];
+    if (lo > 0 && Math.max(Math.abs(c - lo), Math.abs(c - hi)) <= mads * floor * lo) continue;
+    const med = medianOf(around, n);
+    for (let k = 0; k < n; k++) deviations[k] = Math.abs(around[k] - med);
+    const scale = Math.max(medianOf(deviations, n) * 1.4826, floor * Math.abs(med));
     if (scale > 0 && Math.abs(closes[i] - med) > mads * scale) out.push(i);
   }
   return out;
@@ -84,32 +131,52 @@ export function outlierIndexes(closes: readonly number[], firstNew: number, mads
 
 /**
  * Sorts, removes duplicates (the last copy of a timestamp wins: it is the freshest), rejects inconsistent, off-grid,
- * future, still-open and outlying candles, and finds the gaps left. `context` is already-stored candles just before
- * the new ones: outliers and gaps are judged with them, but they are never returned or rejected.
+ * future, still-open and outlying candles, and finds the gaps left. `context` is already-stored candles around the
+ * new ones (before them, or on both sides of a hole being filled): outliers are judged with them, and gaps from the
+ * last one before the new candles, but they are never returned or rejected.
  */
 export function cleanCandles(input: readonly Candle[], rules: CandleRules, context: readonly Candle[] = []): CleanCandles {
   const rejected: Rejected[] = [];
   const byTs = new Map<number, Candle>();
-  for (const c of input) {
+  let ordered = true;
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i];
     const prev = byTs.get(c.ts);
     if (prev) rejected.push({ item: prev, reason: 'duplicate' });
     byTs.set(c.ts, c);
+    if (i > 0 && c.ts <= input[i - 1].ts) ordered = false;
   }
+  const unique = [...byTs.values()];
+  if (!ordered) unique.sort((a, b) => a.ts - b.ts);
   const sound: Candle[] = [];
-  for (const c of [...byTs.values()].sort((a, b) => a.ts - b.ts)) {
+  for (const c of unique) {
     const fault = candleFault(c, rules);
     if (fault) rejected.push({ item: c, reason: fault });
     else sound.push(c);
   }
-  const ctx = context.filter((c) => sound.length === 0 || c.ts < sound[0].ts);
-  const closes = [...ctx.map((c) => c.close), ...sound.map((c) => c.close)];
-  const outliers = new Set(outlierIndexes(closes, ctx.length, rules.outlierMads, rules.outlierNeighbours, rules.outlierFloor).map((i) => i - ctx.length));
+  // Outliers are judged on context and new candles merged in time order; only the new ones can be rejected.
+  let closes: number[];
+  let judge: boolean[] | undefined;
+  let series: Candle[];
+  if (context.length === 0 || (sound.length > 0 && context[context.length - 1].ts < sound[0].ts)) {
+    series = [...context, ...sound];
+    closes = series.map((c) => c.close);
+    judge = context.length ? series.map((_, i) => i >= context.length) : undefined;
+  } else {
+    const fresh = new Set(sound.map((c) => c.ts));
+    const merged = [...context.filter((c) => !fresh.has(c.ts)).map((c) => ({ c, isNew: false })), ...sound.map((c) => ({ c, isNew: true }))].sort((a, b) => a.c.ts - b.c.ts);
+    series = merged.map((m) => m.c);
+    closes = series.map((c) => c.close);
+    judge = merged.map((m) => m.isNew);
+  }
+  const outliers = new Set(outlierIndexes(closes, rules.outlierMads, rules.outlierNeighbours, rules.outlierFloor, judge).map((i) => series[i]));
   const candles: Candle[] = [];
-  sound.forEach((c, i) => {
-    if (outliers.has(i)) rejected.push({ item: c, reason: 'outlier' });
+  for (const c of sound) {
+    if (outliers.has(c)) rejected.push({ item: c, reason: 'outlier' });
     else candles.push(c);
-  });
-  const lastContext = ctx.length ? [ctx[ctx.length - 1].ts] : [];
+  }
+  const before = sound.length ? context.filter((c) => c.ts < sound[0].ts) : [];
+  const lastContext = before.length ? [before[before.length - 1].ts] : [];
   const gaps = findGaps([...lastContext, ...candles.map((c) => c.ts)], timeframeMs(rules.timeframe));
   return { candles, rejected, gaps };
 }

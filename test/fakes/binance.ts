@@ -1,5 +1,5 @@
 import type { Candle } from '../../src/core/types.js';
-import { exchangeInfo, fundingEvents, realCandles } from './data.js';
+import { exchangeInfo, fundingEvents, realCandles as unshifted, shiftedCandles } from './data.js';
 import type { FaultSettings } from './faults.js';
 import { FakeServer, type Route } from './server.js';
 
@@ -28,13 +28,15 @@ export function klinesWindow(candles: Candle[], q: Record<string, string>, now: 
   return visible.slice(Math.max(0, visible.length - limit));
 }
 
-function lastCandles(marketId: string, now: number, n: number): Candle[] {
+type CandleSource = (marketId: string, interval: string) => Candle[];
+
+function lastCandles(realCandles: CandleSource, marketId: string, now: number, n: number): Candle[] {
   const all = realCandles(marketId, '1h').filter((c) => c.ts <= now);
   return all.slice(Math.max(0, all.length - n));
 }
 
-function ticker(marketId: string, now: number) {
-  const day = lastCandles(marketId, now, 24);
+function ticker(realCandles: CandleSource, marketId: string, now: number) {
+  const day = lastCandles(realCandles, marketId, now, 24);
   if (day.length === 0) return undefined;
   const first = day[0];
   const last = day[day.length - 1];
@@ -64,8 +66,8 @@ function ticker(marketId: string, now: number) {
   };
 }
 
-function depth(marketId: string, now: number, limit: number, futures: boolean) {
-  const last = lastCandles(marketId, now, 1)[0];
+function depth(realCandles: CandleSource, marketId: string, now: number, limit: number, futures: boolean) {
+  const last = lastCandles(realCandles, marketId, now, 1)[0];
   if (!last) return undefined;
   const levels = (sign: number) => Array.from({ length: limit }, (_, i) => [fix(last.close * (1 + sign * (i + 1) * 1e-4)), fix(1 + ((i * 7) % 5))]);
   const book: Record<string, unknown> = { lastUpdateId: 1027024 + now, bids: levels(-1), asks: levels(1) };
@@ -85,6 +87,8 @@ function tickerSymbols(q: Record<string, string>): string[] | undefined {
 }
 
 export interface FakeBinanceOptions {
+  /** Serve the real data this many ms later in time (see shiftToNow). */
+  shiftMs?: number;
   /** The fake's "now": candles opening after it are not served (default: wall clock). */
   now?: () => number;
   weightPerWindow?: number;
@@ -99,6 +103,7 @@ export interface FakeBinanceOptions {
  */
 export function fakeBinance(opts: FakeBinanceOptions = {}): FakeServer {
   const now = opts.now ?? (() => Date.now());
+  const realCandles = (id: string, interval: string) => shiftedCandles(id, interval, opts.shiftMs ?? 0);
   const routes: Route[] = [
     {
       pattern: /^\/api\/v3\/klines$/,
@@ -125,10 +130,10 @@ export function fakeBinance(opts: FakeBinanceOptions = {}): FakeServer {
       handle(q) {
         const ids = tickerSymbols(q);
         if (q.symbol) {
-          const t = ticker(q.symbol, now());
+          const t = ticker(realCandles, q.symbol, now());
           return t ? { body: t } : bad('Invalid symbol.');
         }
-        const list = (ids ?? ['BTCUSDT', 'ETHUSDT']).map((id) => ticker(id, now())).filter(Boolean);
+        const list = (ids ?? ['BTCUSDT', 'ETHUSDT']).map((id) => ticker(realCandles, id, now())).filter(Boolean);
         return { body: list };
       },
     },
@@ -136,7 +141,7 @@ export function fakeBinance(opts: FakeBinanceOptions = {}): FakeServer {
       pattern: /^\/api\/v3\/depth$/,
       weight: (q) => depthWeight(Number(q.limit ?? 100), false),
       handle(q) {
-        const b = depth(q.symbol, now(), Math.min(Number(q.limit ?? 100), 5000), false);
+        const b = depth(realCandles, q.symbol, now(), Math.min(Number(q.limit ?? 100), 5000), false);
         return b ? { body: b } : bad('Invalid symbol.');
       },
     },
@@ -144,7 +149,7 @@ export function fakeBinance(opts: FakeBinanceOptions = {}): FakeServer {
       pattern: /^\/fapi\/v1\/depth$/,
       weight: (q) => depthWeight(Number(q.limit ?? 500), true),
       handle(q) {
-        const b = depth(q.symbol, now(), Math.min(Number(q.limit ?? 500), 1000), true);
+        const b = depth(realCandles, q.symbol, now(), Math.min(Number(q.limit ?? 500), 1000), true);
         return b ? { body: b } : bad('Invalid symbol.');
       },
     },
@@ -158,7 +163,7 @@ export function fakeBinance(opts: FakeBinanceOptions = {}): FakeServer {
         const end = q.endTime ? Number(q.endTime) : now();
         const events = q.symbol === 'BTCUSDT' ? fundingEvents().filter((e) => e.ts >= start && e.ts <= end) : [];
         const chosen = q.startTime ? events.slice(0, limit) : events.slice(Math.max(0, events.length - limit));
-        const closes = new Map(realCandles('BTCUSDT', '1h').map((c) => [c.ts, c.close]));
+        const closes = new Map(unshifted('BTCUSDT', '1h').map((c) => [c.ts, c.close]));
         return {
           body: chosen.map((e) => ({
             symbol: q.symbol,
@@ -173,7 +178,7 @@ export function fakeBinance(opts: FakeBinanceOptions = {}): FakeServer {
       pattern: /^\/fapi\/v1\/premiumIndex$/,
       weight: (q) => (q.symbol ? 1 : 10),
       handle(q) {
-        const last = lastCandles(q.symbol ?? 'BTCUSDT', now(), 1)[0];
+        const last = lastCandles(realCandles, q.symbol ?? 'BTCUSDT', now(), 1)[0];
         const lastRate = fundingEvents().filter((e) => e.ts <= now()).pop()?.rate ?? 0.0001;
         const t = now();
         return {

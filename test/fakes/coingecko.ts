@@ -1,18 +1,20 @@
 import { assetByCoingeckoId } from '../../src/core/assets.js';
 import type { Candle } from '../../src/core/types.js';
-import { realCandles, sampleBody } from './data.js';
+import { sampleBody, shiftedCandles } from './data.js';
 import type { FaultSettings } from './faults.js';
 import { FakeServer, type Route } from './server.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
+let shift = 0;
+
 function candlesOf(id: string, interval: '1h' | '1d', now: number): Candle[] {
   const asset = assetByCoingeckoId(id);
   if (!asset) return [];
   // Only complete candles: CoinGecko's points are closes.
   const step = interval === '1h' ? HOUR : DAY;
-  return realCandles(asset.symbol.replace('/', ''), interval).filter((c) => c.ts + step <= now);
+  return shiftedCandles(asset.symbol.replace('/', ''), interval, shift).filter((c) => c.ts + step <= now);
 }
 
 /** OHLC rows `[closeTime, o, h, l, c]` at `stepMs`, built from 1h candles, over the last `days` days. */
@@ -45,6 +47,8 @@ function lastPrice(id: string, now: number): { price: number; change: number; vo
 }
 
 export interface FakeCoinGeckoOptions {
+  /** Serve the real data this many ms later in time (see shiftToNow); one setting per process. */
+  shiftMs?: number;
   now?: () => number;
   callsPerWindow?: number;
   windowMs?: number;
@@ -56,6 +60,7 @@ export interface FakeCoinGeckoOptions {
 /** Fake CoinGecko: /ping, /coins/markets, /coins/{id}/ohlc, /simple/price, /coins/{id}/market_chart/range. */
 export function fakeCoinGecko(opts: FakeCoinGeckoOptions = {}): FakeServer {
   const now = opts.now ?? (() => Date.now());
+  shift = opts.shiftMs ?? 0;
   const template = sampleBody('coingecko', 'GetMarkets.txt')[0];
   const keyOk = (h: Record<string, unknown>) => !opts.apiKey || h['x-cg-demo-api-key'] === opts.apiKey || h['x-cg-pro-api-key'] === opts.apiKey;
   const denied = { status: 401, body: { status: { error_code: 10002, error_message: 'API Key Missing' } } };

@@ -4,7 +4,28 @@ import type { Candle } from '../../src/core/types.js';
 import { dataFile } from '../helpers/env.js';
 
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 const cache = new Map<string, Candle[]>();
+
+/**
+ * Whole days to add to the real data's times so that BTC's last real hour becomes the last closed hour of today:
+ * lets tests that run on the wall clock (`mts collect`) find "recent" candles. Prices stay real.
+ */
+export function shiftToNow(now = Date.now()): number {
+  const end = realCandles('BTCUSDT', '1h').at(-1)?.ts ?? now;
+  return Math.floor((now - end) / DAY) * DAY;
+}
+
+/** realCandles moved `shiftMs` later in time. */
+export function shiftedCandles(marketId: string, interval: string, shiftMs: number): Candle[] {
+  if (!shiftMs) return realCandles(marketId, interval);
+  const key = `${marketId}:${interval}:${shiftMs}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const out = realCandles(marketId, interval).map((c) => ({ ...c, ts: c.ts + shiftMs }));
+  cache.set(key, out);
+  return out;
+}
 
 function readCsvCandles(file: string): Candle[] {
   const lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
