@@ -133,7 +133,7 @@ export function bareDrawdown(x: Float64Array, p: number): Float64Array {
   return out;
 }
 
-/** Welford co-moments with separate remove and add updates, as the kernel does. */
+/** Welford co-moments: add while filling the window, then one combined replace update per bar, as the kernel. */
 export function bareCoMoments(x: Float64Array, y: Float64Array, p: number): Float64Array[] {
   const n = x.length;
   const mxs = new Float64Array(n);
@@ -141,35 +141,36 @@ export function bareCoMoments(x: Float64Array, y: Float64Array, p: number): Floa
   const sxs = new Float64Array(n);
   const sys = new Float64Array(n);
   const cs = new Float64Array(n);
-  let k = 0;
   let mx = 0;
   let my = 0;
   let sx = 0;
   let sy = 0;
   let c = 0;
   for (let i = 0; i < n; i++) {
-    if (i >= p) {
-      const a = x[i - p];
-      const b = y[i - p];
-      k--;
-      const da = a - mx;
-      mx -= da / k;
-      const db = b - my;
-      my -= db / k;
-      sx -= da * (a - mx);
-      sy -= db * (b - my);
-      c -= da * (b - my);
-    }
     const a = x[i];
     const b = y[i];
-    k++;
-    const da = a - mx;
-    mx += da / k;
-    const db = b - my;
-    my += db / k;
-    sx += da * (a - mx);
-    sy += db * (b - my);
-    c += da * (b - my);
+    if (i < p) {
+      const k = i + 1;
+      const da = a - mx;
+      mx += da / k;
+      const db = b - my;
+      my += db / k;
+      sx += da * (a - mx);
+      sy += db * (b - my);
+      c += da * (b - my);
+    } else {
+      const oa = x[i - p];
+      const ob = y[i - p];
+      const da = a - oa;
+      const db = b - ob;
+      const ox = mx;
+      const oy = my;
+      mx += da / p;
+      my += db / p;
+      sx += da * (a - mx + oa - ox);
+      sy += db * (b - my + ob - oy);
+      c += (a - ox) * (b - my) - (oa - ox) * (ob - my);
+    }
     mxs[i] = mx;
     mys[i] = my;
     sxs[i] = sx;

@@ -2,11 +2,13 @@
  * Each indicator kernel on 1,000,000 candles, measured in the same run against
  * - trading-signals' streaming classes fed the same candles (target: ≥ 5× faster for RSI, ATR and Bollinger), and
  * - a bare Float64Array loop doing the same arithmetic (bench/indicator-baselines.ts; target: ≤ 1.5× its time).
+ * Times are process CPU time (user + system), best of several runs after warm-up runs: JIT tiering makes the
+ * first runs of a loop several times slower, and CPU time is less disturbed than wall time on a shared machine.
  */
 import { ATR as TsATR, BollingerBands as TsBB, EMA as TsEMA, MACD as TsMACD, RSI as TsRSI, SMA as TsSMA } from 'trading-signals';
 import * as ind from '../src/indicators/index.js';
 import * as bare from './indicator-baselines.js';
-import { type BenchResult, bestOf } from './harness.js';
+import type { BenchResult } from './harness.js';
 
 const N = 1_000_000;
 
@@ -33,6 +35,19 @@ function market(n: number) {
     other[i] = q;
   }
   return { close, high, low, other };
+}
+
+/** Best CPU milliseconds of `runs` runs after `warm` unmeasured ones. */
+function cpuBest(warm: number, runs: number, fn: () => unknown): number {
+  for (let i = 0; i < warm; i++) fn();
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i++) {
+    const t = process.cpuUsage();
+    fn();
+    const d = process.cpuUsage(t);
+    best = Math.min(best, (d.user + d.system) / 1000);
+  }
+  return best;
 }
 
 interface Kernel {
@@ -115,16 +130,16 @@ export default async function bench(): Promise<BenchResult[]> {
   ];
   const rows: BenchResult[] = [];
   for (const k of kernels) {
-    // Interleave so both sides see the same machine state; best of 7 each.
+    // Interleave rounds so both sides see the same machine state.
     let oursMs = Number.POSITIVE_INFINITY;
     let bareMs = Number.POSITIVE_INFINITY;
-    for (let r = 0; r < 7; r++) {
-      oursMs = Math.min(oursMs, await bestOf(1, k.ours));
-      bareMs = Math.min(bareMs, await bestOf(1, k.bare));
+    for (let r = 0; r < 3; r++) {
+      oursMs = Math.min(oursMs, cpuBest(r === 0 ? 5 : 0, 5, k.ours));
+      bareMs = Math.min(bareMs, cpuBest(r === 0 ? 5 : 0, 5, k.bare));
     }
     const perSec = (ms: number) => N / (ms / 1000);
     if (k.peer) {
-      const peerMs = await bestOf(2, k.peer);
+      const peerMs = cpuBest(1, 2, k.peer);
       rows.push({
         name: `indicators ${k.name} vs trading-signals`,
         figure: perSec(oursMs),

@@ -17,33 +17,40 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   let seen = 0;
   let value = 0;
   const keep = period - 1;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  // Two loops: the warm-up (seeding the average) and the steady state, so the hot loop has no seed branch.
+  // A NaN anywhere (bar or previous close) makes the true range NaN: one test covers all four.
+  for (; i < n && seen < period; i++) {
     const h = high[i];
     const l = low[i];
     const c = close[i];
-    // One test for the three: a sum is NaN when any term is.
-    const barOk = !Number.isNaN(h + l + c);
-    if (!barOk || Number.isNaN(prev)) {
-      // No true range: a NaN in the bar, or the first complete bar (no previous close yet).
-      out[i] = Number.NaN;
-      if (barOk) prev = c;
-      continue;
-    }
-    // Math.max/abs compile to branch-free code; price direction is a coin flip for a branch predictor.
     const tr = Math.max(h - l, Math.abs(h - prev), Math.abs(l - prev));
-    prev = c;
-    if (seen < period) {
+    out[i] = Number.NaN;
+    if (!Number.isNaN(tr)) {
+      prev = c;
       value += tr;
       seen++;
-      if (seen < period) {
-        out[i] = Number.NaN;
-        continue;
+      if (seen === period) {
+        value /= period;
+        out[i] = value;
       }
-      value /= period;
-    } else {
-      value = (value * keep + tr) / period;
+    } else if (!Number.isNaN(h + l + c)) {
+      prev = c;
     }
-    out[i] = value;
+  }
+  for (; i < n; i++) {
+    const h = high[i];
+    const l = low[i];
+    const c = close[i];
+    const tr = Math.max(h - l, Math.abs(h - prev), Math.abs(l - prev));
+    if (!Number.isNaN(tr)) {
+      prev = c;
+      value = (value * keep + tr) / period;
+      out[i] = value;
+    } else {
+      out[i] = Number.NaN;
+      if (!Number.isNaN(h + l + c)) prev = c;
+    }
   }
   return out;
 }

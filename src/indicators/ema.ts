@@ -20,23 +20,25 @@ export function emaInto(src: Float64Array, period: number, out: Float64Array): v
   const alpha = 2 / (period + 1);
   let seen = 0;
   let value = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  // Two loops: the seed (average of the first `period` finite values), then the recursion.
+  for (; i < n && seen < period; i++) {
     const x = src[i];
-    if (seen >= period) {
-      if (Number.isNaN(x)) {
-        out[i] = Number.NaN;
-      } else {
-        value += alpha * (x - value);
-        out[i] = value;
-      }
-      continue;
-    }
     out[i] = Number.NaN;
     if (Number.isNaN(x)) continue;
     value += x;
     seen++;
     if (seen === period) {
       value /= period;
+      out[i] = value;
+    }
+  }
+  for (; i < n; i++) {
+    const x = src[i];
+    if (Number.isNaN(x)) {
+      out[i] = Number.NaN;
+    } else {
+      value += alpha * (x - value);
       out[i] = value;
     }
   }

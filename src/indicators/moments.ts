@@ -27,6 +27,28 @@ export interface Moments {
   m2: Float64Array;
 }
 
+/**
+ * Two-pass moments of src[from..to] into out: [shift (the mean), mean of the values minus shift (rounding
+ * residue, near 0), M2]. Kept out of the kernels' loops so their hot path stays small.
+ */
+function exactWindow(src: Float64Array, from: number, to: number, out: Float64Array): void {
+  const len = to - from + 1;
+  let sum = 0;
+  for (let j = from; j <= to; j++) sum += src[j];
+  const shift = sum / len;
+  let dev = 0;
+  for (let j = from; j <= to; j++) dev += src[j] - shift;
+  const mu = dev / len;
+  let acc = 0;
+  for (let j = from; j <= to; j++) {
+    const d = src[j] - shift - mu;
+    acc += d * d;
+  }
+  out[0] = shift;
+  out[1] = mu;
+  out[2] = acc;
+}
+
 export function rollingMoments(src: Float64Array, period: number): Moments {
   const n = src.length;
   const mean = new Float64Array(n);
@@ -39,6 +61,7 @@ export function rollingMoments(src: Float64Array, period: number): Moments {
   let mu = 0; // mean of the shifted values
   let s = 0;
   let peak = 0; // largest M2 since the last exact recompute
+  const scratch = new Float64Array(3);
   for (let i = 0; i < n; i++) {
     const x = src[i] - shift;
     const out = i >= period ? src[i - period] - shift : Number.NaN;
@@ -78,18 +101,10 @@ export function rollingMoments(src: Float64Array, period: number): Moments {
       // below that (a big move has left a short window) the error would dominate, so recompute.
       if (i >= nextRecompute || s < peak * COLLAPSE) {
         nextRecompute = i + every;
-        let sum = 0;
-        for (let j = i - period + 1; j <= i; j++) sum += src[j];
-        shift = sum / period;
-        let dev = 0;
-        for (let j = i - period + 1; j <= i; j++) dev += src[j] - shift;
-        mu = dev / period;
-        let acc = 0;
-        for (let j = i - period + 1; j <= i; j++) {
-          const d = src[j] - shift - mu;
-          acc += d * d;
-        }
-        s = acc;
+        exactWindow(src, i - period + 1, i, scratch);
+        shift = scratch[0];
+        mu = scratch[1];
+        s = scratch[2];
         peak = s;
       }
       if (s < 0) s = 0;
@@ -138,14 +153,33 @@ export function rollingCoMoments(x: Float64Array, y: Float64Array, period: numbe
   let ky = 0;
   let peakX = 0;
   let peakY = 0;
+  const scratch = new Float64Array(7);
   for (let i = 0; i < n; i++) {
     const a = x[i] - kx;
     const b = y[i] - ky;
     const inOk = !Number.isNaN(a) && !Number.isNaN(b);
+    let oa = Number.NaN;
+    let ob = Number.NaN;
+    let outOk = false;
     if (i >= period) {
-      const oa = x[i - period] - kx;
-      const ob = y[i - period] - ky;
-      if (!Number.isNaN(oa) && !Number.isNaN(ob)) {
+      oa = x[i - period] - kx;
+      ob = y[i - period] - ky;
+      outOk = !Number.isNaN(oa) && !Number.isNaN(ob);
+      if (!outOk) nans--;
+    }
+    if (inOk && outOk) {
+      // Same count in and out: one combined update (C' = C + (a − x̄)(b − ȳ') − (oa − x̄)(ob − ȳ')).
+      const da = a - oa;
+      const db = b - ob;
+      const oldX = mx;
+      const oldY = my;
+      mx += da / count;
+      my += db / count;
+      sx += da * (a - mx + oa - oldX);
+      sy += db * (b - my + ob - oldY);
+      c += (a - oldX) * (b - my) - (oa - oldX) * (ob - my);
+    } else {
+      if (outOk) {
         count--;
         if (count === 0) {
           mx = my = sx = sy = c = 0;
@@ -158,56 +192,33 @@ export function rollingCoMoments(x: Float64Array, y: Float64Array, period: numbe
           sy -= db * (ob - my);
           c -= da * (ob - my);
         }
-      } else {
-        nans--;
       }
-    }
-    if (inOk) {
-      count++;
-      const da = a - mx;
-      mx += da / count;
-      const db = b - my;
-      my += db / count;
-      sx += da * (a - mx);
-      sy += db * (b - my);
-      c += da * (b - my);
-    } else {
-      nans++;
+      if (inOk) {
+        count++;
+        const da = a - mx;
+        mx += da / count;
+        const db = b - my;
+        my += db / count;
+        sx += da * (a - mx);
+        sy += db * (b - my);
+        c += da * (b - my);
+      } else {
+        nans++;
+      }
     }
     if (i + 1 >= period && nans === 0) {
       if (sx > peakX) peakX = sx;
       if (sy > peakY) peakY = sy;
       if (i >= nextRecompute || sx < peakX * COLLAPSE || sy < peakY * COLLAPSE) {
         nextRecompute = i + every;
-        let sa = 0;
-        let sb = 0;
-        for (let j = i - period + 1; j <= i; j++) {
-          sa += x[j];
-          sb += y[j];
-        }
-        kx = sa / period;
-        ky = sb / period;
-        sa = 0;
-        sb = 0;
-        for (let j = i - period + 1; j <= i; j++) {
-          sa += x[j] - kx;
-          sb += y[j] - ky;
-        }
-        mx = sa / period;
-        my = sb / period;
-        let qa = 0;
-        let qb = 0;
-        let qc = 0;
-        for (let j = i - period + 1; j <= i; j++) {
-          const da = x[j] - kx - mx;
-          const db = y[j] - ky - my;
-          qa += da * da;
-          qb += db * db;
-          qc += da * db;
-        }
-        sx = qa;
-        sy = qb;
-        c = qc;
+        exactCoWindow(x, y, i - period + 1, i, scratch);
+        kx = scratch[0];
+        mx = scratch[1];
+        sx = scratch[2];
+        ky = scratch[3];
+        my = scratch[4];
+        sy = scratch[5];
+        c = scratch[6];
         peakX = sx;
         peakY = sy;
       }
@@ -223,4 +234,25 @@ export function rollingCoMoments(x: Float64Array, y: Float64Array, period: numbe
     }
   }
   return { meanX, meanY, m2x, m2y, cxy };
+}
+
+/** exactWindow for x and y, plus the co-moment: out = [kx, mx, sx, ky, my, sy, c]. */
+function exactCoWindow(x: Float64Array, y: Float64Array, from: number, to: number, out: Float64Array): void {
+  exactWindow(x, from, to, out);
+  const kx = out[0];
+  const mx = out[1];
+  const sx = out[2];
+  exactWindow(y, from, to, out);
+  const ky = out[0];
+  const my = out[1];
+  const sy = out[2];
+  let qc = 0;
+  for (let j = from; j <= to; j++) qc += (x[j] - kx - mx) * (y[j] - ky - my);
+  out[0] = kx;
+  out[1] = mx;
+  out[2] = sx;
+  out[3] = ky;
+  out[4] = my;
+  out[5] = sy;
+  out[6] = qc;
 }

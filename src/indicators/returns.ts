@@ -26,8 +26,9 @@ export function pctChange(src: Float64Array, lag = 1): Float64Array {
   const out = new Float64Array(n);
   out.fill(Number.NaN, 0, Math.min(lag, n));
   for (let i = lag; i < n; i++) {
-    const base = src[i - lag];
-    out[i] = base !== 0 ? src[i] / base - 1 : Number.NaN;
+    const r = src[i] / src[i - lag] - 1;
+    // Only a zero base gives ±Infinity (or NaN for 0/0); a change from zero is undefined.
+    out[i] = Number.isFinite(r) ? r : Number.NaN;
   }
   return out;
 }

@@ -16,32 +16,38 @@ export function rsi(close: Float64Array, period = 14): Float64Array {
   let gain = 0;
   let loss = 0;
   const keep = (period - 1) / period;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  // Two loops: the warm-up (seeding the averages) and the steady state, so the hot loop has no seed branch.
+  // A NaN close (or none before it) makes the change NaN; prev then stays the last finite close.
+  for (; i < n && changes < period; i++) {
     const c = close[i];
-    if (Number.isNaN(c) || Number.isNaN(prev)) {
-      // No change to measure: a NaN close, or the first finite one.
+    const d = c - prev;
+    out[i] = Number.NaN;
+    if (Number.isNaN(d)) {
+      if (!Number.isNaN(c)) prev = c;
+      continue;
+    }
+    prev = c;
+    gain += Math.max(d, 0);
+    loss += Math.max(-d, 0);
+    changes++;
+    if (changes === period) {
+      gain /= period;
+      loss /= period;
+      out[i] = loss === 0 ? 100 : 100 - 100 / (1 + gain / loss);
+    }
+  }
+  for (; i < n; i++) {
+    const c = close[i];
+    const d = c - prev;
+    if (Number.isNaN(d)) {
       out[i] = Number.NaN;
       if (!Number.isNaN(c)) prev = c;
       continue;
     }
-    const d = c - prev;
     prev = c;
-    const up = Math.max(d, 0);
-    const down = Math.max(-d, 0);
-    if (changes < period) {
-      gain += up;
-      loss += down;
-      changes++;
-      if (changes < period) {
-        out[i] = Number.NaN;
-        continue;
-      }
-      gain /= period;
-      loss /= period;
-    } else {
-      gain = gain * keep + up / period;
-      loss = loss * keep + down / period;
-    }
+    gain = gain * keep + Math.max(d, 0) / period;
+    loss = loss * keep + Math.max(-d, 0) / period;
     out[i] = loss === 0 ? 100 : 100 - 100 / (1 + gain / loss);
   }
   return out;

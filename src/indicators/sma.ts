@@ -14,16 +14,22 @@ export function sma(src: Float64Array, period: number): Float64Array {
   const out = new Float64Array(n);
   let sum = 0;
   let nans = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  // Two loops: filling the first window (no value leaves yet), then the steady state.
+  for (; i < n && i < period; i++) {
     const x = src[i];
-    if (!Number.isNaN(x)) sum += x;
-    else nans++;
-    if (i >= period) {
-      const old = src[i - period];
-      if (!Number.isNaN(old)) sum -= old;
-      else nans--;
-    }
-    if (i + 1 >= period && nans === 0) {
+    if (Number.isNaN(x)) nans++;
+    else sum += x;
+    out[i] = i === period - 1 && nans === 0 ? sum / period : Number.NaN;
+  }
+  for (; i < n; i++) {
+    const x = src[i];
+    const old = src[i - period];
+    if (Number.isNaN(x)) nans++;
+    else sum += x;
+    if (Number.isNaN(old)) nans--;
+    else sum -= old;
+    if (nans === 0) {
       if ((i & (RECOMPUTE - 1)) === 0) {
         sum = 0;
         for (let j = i - period + 1; j <= i; j++) sum += src[j];

@@ -63,20 +63,32 @@ export function enabledStrategies(registry: StrategyRegistry, config: Config): R
   return registry.list().filter((e) => isEnabled(config, e));
 }
 
+/** Where a strategy's run starts: the kept range, minus the run window, minus its warm-up (+10% for exchange gaps). */
+function plan(entry: RegisteredStrategy, opts: GenerateOptions) {
+  const { strategy, name } = entry;
+  const params = strategy.resolveParams(opts.config.strategies[name]?.params ?? {});
+  const barMs = TIMEFRAMES[strategy.timeframe as keyof typeof TIMEFRAMES];
+  const keepFrom = opts.since ?? opts.at - barMs;
+  const warmup = strategy.warmupBars(params, strategy.timeframe);
+  const from = keepFrom - (opts.runDays ?? 30) * DAY_MS - Math.ceil(warmup * 1.1 + 2) * barMs;
+  return { params, barMs, from };
+}
+
 export async function generateSignals(opts: GenerateOptions): Promise<GenerationResult> {
   const { store, config, at } = opts;
-  const loader = new MarketLoader(store, at);
+  const starts = opts.strategies.map((e) => {
+    try {
+      return plan(e, opts).from;
+    } catch {
+      return Number.POSITIVE_INFINITY; // reported when the strategy's turn comes
+    }
+  });
+  const loader = new MarketLoader(store, at, Math.min(...starts));
   const result: GenerationResult = { at, signals: [], failures: [], ran: [] };
-  const runDays = opts.runDays ?? 30;
   for (const entry of opts.strategies) {
     const { strategy, origin, name } = entry;
     try {
-      const params = strategy.resolveParams(config.strategies[name]?.params ?? {});
-      const barMs = TIMEFRAMES[strategy.timeframe as keyof typeof TIMEFRAMES];
-      const keepFrom = opts.since ?? at - barMs;
-      const warmup = strategy.warmupBars(params, strategy.timeframe);
-      // 10% more history than the warm-up asks for, so a few exchange gaps do not cut into it
-      const from = keepFrom - runDays * DAY_MS - Math.ceil(warmup * 1.1 + 2) * barMs;
+      const { params, barMs, from } = plan(entry, opts);
       const universe = strategy.symbols.length ? strategy.symbols.filter((s) => config.assets.includes(s)) : config.assets;
       const decide = opts.symbols ? universe.filter((s) => opts.symbols!.includes(s)) : universe;
       if (decide.length === 0) continue;
@@ -85,6 +97,8 @@ export async function generateSignals(opts: GenerateOptions): Promise<Generation
         const c = await loader.candles(symbol, strategy.timeframe, from);
         if (c.length > 0) candles.set(symbol, c);
       }
+      const without = decide.filter((sym) => !candles.has(sym));
+      if (without.length) opts.log?.warn({ strategy: name, symbols: without, timeframe: strategy.timeframe }, 'no candles stored for these symbols up to this moment');
       const macro = new Map<string, MacroObservation[]>();
       for (const series of strategy.macro) macro.set(series, await loader.macro(series, from));
       const missing = strategy.macro.filter((s) => (macro.get(s)?.length ?? 0) === 0);

@@ -14,13 +14,25 @@ import { resampleCandles } from '../strategies/resample.js';
 export class MarketLoader {
   private keys?: Promise<SeriesKey[]>;
   private readonly candleCache = new Map<string, Promise<CandleColumns>>();
+  private readonly reads = new Map<string, Promise<CandleColumns>>();
   private readonly macroCache = new Map<string, Promise<MacroObservation[]>>();
 
   constructor(
     private readonly store: Store,
     /** Decisions are made as of this moment. */
     readonly at: number,
+    /** The earliest candle any caller will ask for: each stored series is read once from here and sliced. */
+    private readonly earliest?: number,
   ) {}
+
+  /** Stored candles of one timeframe from `from` that closed by `at`, read once per series for all callers. */
+  private async stored(symbol: string, tf: Timeframe, from: number): Promise<CandleColumns> {
+    const start = this.earliest !== undefined && this.earliest <= from ? Math.floor(this.earliest / DAY_MS) * DAY_MS : from;
+    const key = `${symbol}|${tf}|${start}`;
+    let p = this.reads.get(key);
+    if (!p) this.reads.set(key, (p = this.store.candles.read({ symbol, timeframe: tf, from: start, to: this.at - TIMEFRAMES[tf] })));
+    return sliceFrom(await p, from);
+  }
 
   private async storedTimeframes(symbol: string): Promise<Set<Timeframe>> {
     this.keys ??= this.store.candles.keys();
@@ -38,10 +50,10 @@ export class MarketLoader {
   private async load(symbol: string, tf: Timeframe, from: number): Promise<CandleColumns> {
     const stored = await this.storedTimeframes(symbol);
     const target = TIMEFRAMES[tf];
-    const native = stored.has(tf) ? await this.store.candles.read({ symbol, timeframe: tf, from, to: this.at - target }) : emptyColumns(0);
+    const native = stored.has(tf) ? await this.stored(symbol, tf, from) : emptyColumns(0);
     const finer = TIMEFRAME_NAMES.filter((t) => stored.has(t) && TIMEFRAMES[t] < target && target % TIMEFRAMES[t] === 0).sort((a, b) => TIMEFRAMES[b] - TIMEFRAMES[a])[0];
     if (!finer) return native;
-    const raw = await this.store.candles.read({ symbol, timeframe: finer, from: Math.floor(from / target) * target, to: this.at - TIMEFRAMES[finer] });
+    const raw = await this.stored(symbol, finer, Math.floor(from / target) * target);
     const resampled = resampleCandles(raw, tf, { from: finer, asOf: this.at });
     return mergeByTs(native, resampled);
   }
@@ -53,6 +65,19 @@ export class MarketLoader {
     if (!p) this.macroCache.set(key, (p = this.store.macro.read(series, from - 30 * DAY_MS, this.at)));
     return p;
   }
+}
+
+/** The candles with open time >= from (a view, no copy). */
+export function sliceFrom(c: CandleColumns, from: number): CandleColumns {
+  let lo = 0;
+  let hi = c.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (c.ts[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return c;
+  return { length: c.length - lo, ts: c.ts.subarray(lo), open: c.open.subarray(lo), high: c.high.subarray(lo), low: c.low.subarray(lo), close: c.close.subarray(lo), volume: c.volume.subarray(lo) };
 }
 
 /** Union of two ascending candle series by open time; `preferred` wins where both have a bar. */

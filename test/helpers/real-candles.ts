@@ -28,13 +28,13 @@ export function loadCsvCandles(relPath = 'candles/binance/BTCUSDT_1h.csv'): Ohlc
 }
 
 /**
- * Asserts actual[i] ≈ expected[i] for i >= from: |a − e| <= tol · max(1, |e|) (relative where values are large).
- * Reports the first mismatching index.
+ * Asserts actual[i] ≈ expected[i] for i >= from (every `stride`-th index): |a − e| <= tol · max(1, |e|)
+ * (relative where values are large). Reports the first mismatching index.
  */
-export function expectSeriesClose(actual: ArrayLike<number>, expected: ArrayLike<number>, from: number, tol = 1e-9): void {
+export function expectSeriesClose(actual: ArrayLike<number>, expected: ArrayLike<number>, from: number, tol = 1e-9, stride = 1): void {
   expect(actual.length).toBe(expected.length);
   let checked = 0;
-  for (let i = from; i < actual.length; i++) {
+  for (let i = from; i < actual.length; i += stride) {
     const a = actual[i];
     const e = expected[i];
     const ok = Math.abs(a - e) <= tol * Math.max(1, Math.abs(e));

@@ -192,6 +192,20 @@ describe.each(storeTargets())('alert dispatcher ($name)', ({ url }) => {
     await hook.close();
   });
 
+  it('enqueue stores pending deliveries without waiting on any receiver; the retry pass sends them', async () => {
+    const hook = await startReceiver((_r, res) => answer(res, 204));
+    const config = buildConfig({ notifiers: { webhookUrls: [hook.url()] } });
+    const s = await store();
+    const clock = new VirtualClock(SPEC_SIGNAL.ts);
+    const d = createDispatcher(config, { store: s, clock, log: memoryLogger().logger });
+    const alert = at(0);
+    expect(await d.enqueue(alert)).toMatchObject([{ target: 'webhook#1', status: 'pending', attempts: 0 }]);
+    expect(hook.received.length).toBe(0);
+    expect(await d.retryPending()).toMatchObject([{ status: 'sent', attempts: 1 }]);
+    expect(JSON.parse(hook.received[0].body).id).toBe(alert.id);
+    await hook.close();
+  });
+
   it('with no channel configured, dispatch is a no-op', async () => {
     const config = buildConfig({});
     expect(createNotifiers(config, new VirtualClock(0))).toEqual([]);

@@ -57,8 +57,20 @@ export class AlertDispatcher {
    * channel × target; never rejects.
    */
   async dispatch(alert: Alert, file: string | null = null): Promise<DeliveryOutcome[]> {
+    return this.guarded(alert, file, true);
+  }
+
+  /**
+   * Queues one alert for every channel without sending anything: the deliveries are stored as `pending`, due
+   * now, and the next `retryPending()` (the retry loop) sends them. The caller waits for the database only.
+   */
+  async enqueue(alert: Alert, file: string | null = null): Promise<DeliveryOutcome[]> {
+    return this.guarded(alert, file, false);
+  }
+
+  private async guarded(alert: Alert, file: string | null, sendNow: boolean): Promise<DeliveryOutcome[]> {
     try {
-      return await this.dispatchUnsafe(alert, file);
+      return await this.dispatchUnsafe(alert, file, sendNow);
     } catch (err) {
       // The store itself failed: say so loudly, but the pipeline goes on.
       this.opts.log.error({ alertId: alert.id, err: errorText(err) }, 'alert dispatch failed');
@@ -66,7 +78,7 @@ export class AlertDispatcher {
     }
   }
 
-  private async dispatchUnsafe(alert: Alert, file: string | null): Promise<DeliveryOutcome[]> {
+  private async dispatchUnsafe(alert: Alert, file: string | null, sendNow: boolean): Promise<DeliveryOutcome[]> {
     if (this.opts.notifiers.length === 0) return [];
     await this.opts.store.signals.insertAlert(
       {
@@ -96,6 +108,10 @@ export class AlertDispatcher {
     const k = cooldownKey(alert);
     const before = this.lastSent.get(k);
     this.lastSent.set(k, alert.timestamp);
+    if (!sendNow) {
+      const now = this.opts.clock.now();
+      return Promise.all(this.opts.notifiers.map((n) => this.record(alert.id, n, 'pending', 0, null, now)));
+    }
     const out = await Promise.all(this.opts.notifiers.map((n) => this.attempt(alert, n, 1)));
     // Nothing went out and nothing will: this alert must not silence the next one.
     if (!out.some((o) => o.status === 'sent' || o.status === 'pending')) {

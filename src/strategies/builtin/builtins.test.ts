@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { readCsvCandles } from '../../../test/helpers/real-market.js';
+import { readCsvCandles, readFredCsv, realCandles } from '../../../test/helpers/real-market.js';
 import type { MacroObservation } from '../../core/types.js';
-import { rsi } from '../../indicators/index.js';
+import { bollinger, macd, rsi } from '../../indicators/index.js';
 import { columnsFromCandles } from '../../storage/repos/candles.js';
 import { StrategyRunner } from '../runner.js';
 import { meanReversion } from './mean_reversion.js';
 import { smaCross } from './sma_cross.js';
 import { vixCorrelation } from './vix_correlation.js';
+import { ripple } from './ripple.js';
+import { volatility } from './volatility.js';
 
 const H = 3_600_000;
 const D = 86_400_000;
@@ -107,5 +109,79 @@ describe('vix_correlation', () => {
     expect(s.size).toBeCloseTo(0.02 * clamp(25 / v, 0.5, 1) * clamp(0.02 / vol14, 0.5, 1), 12);
     expect(s.stopLoss).toBeCloseTo(price * (1 - ru), 9);
     expect(s.takeProfit).toBeCloseTo(price * (1 + 2 * ru), 9);
+  });
+});
+
+describe('volatility', () => {
+  it('follows the percentile regime rules, with the percentile recomputed naively from real BTC 1h bars', () => {
+    const c = columnsFromCandles(readCsvCandles('BTCUSDT_1h.csv').slice(0, 2500));
+    const runner = new StrategyRunner(volatility, {}, { candles: new Map([['BTC/USDT', c]]), macro: new Map() });
+    const signals = runner.run();
+    // annualized volatility of the last 24 hourly log returns (sample std), ranked within the last 720 values
+    const vol = (i: number) => {
+      const r = Array.from({ length: 24 }, (_, k) => Math.log(c.close[i - 23 + k] / c.close[i - 24 + k]));
+      const m = r.reduce((a, b) => a + b) / 24;
+      return Math.sqrt(r.reduce((a, b) => a + (b - m) ** 2, 0) / 23) * Math.sqrt(24 * 365);
+    };
+    const entries = signals.filter((s) => s.side !== 'CLOSE');
+    expect(entries.length).toBeGreaterThan(5);
+    for (const s of entries) {
+      const i = (s.ts - 3_600_000 - c.ts[0]) / 3_600_000;
+      const vols = Array.from({ length: 720 }, (_, k) => vol(i - 719 + k));
+      const current = vols[719];
+      const rank = (vols.filter((v) => v <= current).length / 720) * 100;
+      const ratio = current / (vols.reduce((a, b) => a + b) / 720);
+      const meta = s.meta as { percentile: number; volatility: number; ratio: number };
+      expect(meta.volatility).toBeCloseTo(current, 9);
+      expect(meta.percentile).toBeCloseTo(rank, 9);
+      expect(meta.ratio).toBeCloseTo(ratio, 9);
+      if (s.side === 'SHORT') {
+        expect(rank).toBeGreaterThan(95);
+        expect(s.confidence).toBeCloseTo(Math.min(0.8, 0.5 + 0.3 * Math.min(1, ratio / 3)), 12);
+      } else {
+        expect(rank).toBeGreaterThan(75);
+        expect(rank).toBeLessThanOrEqual(95);
+        expect(s.confidence).toBeCloseTo(Math.min(0.9, 0.6 + 0.3 * Math.min(1, ratio / 2)), 12);
+      }
+      expect(s.confidence).toBeGreaterThanOrEqual(0.6);
+    }
+  });
+});
+
+describe('ripple', () => {
+  it('scores real XRP 1h bars by the documented rules, with real prices and strengths', () => {
+    const from = Date.parse('2022-01-01T00:00:00Z');
+    const to = Date.parse('2022-04-01T00:00:00Z');
+    const xrp = columnsFromCandles(realCandles('XRP/USDT', '1h', from, to));
+    const btc = columnsFromCandles(realCandles('BTC/USDT', '1h', from, to));
+    const macro = new Map(['VIXCLS', 'DTWEXBGS'].map((s) => [s, readFredCsv(s)]));
+    const runner = new StrategyRunner(ripple, {}, { candles: new Map([['XRP/USDT', xrp], ['BTC/USDT', btc]]), macro });
+    const signals = runner.run();
+    expect(signals.length).toBeGreaterThan(10);
+    const m = macd(xrp.close, 12, 26, 9);
+    const bb = bollinger(xrp.close, 20, 2);
+    for (const s of signals) {
+      const i = (s.ts - 3_600_000 - xrp.ts[0]) / 3_600_000;
+      expect(xrp.ts[i] + 3_600_000).toBe(s.ts);
+      const meta = s.meta as Record<string, number>;
+      const up = m.macd[i] > m.signal[i] && m.macd[i - 1] <= m.signal[i - 1];
+      const down = m.macd[i] < m.signal[i] && m.macd[i - 1] >= m.signal[i - 1];
+      const r = meta.rsi;
+      const vol = meta.volume_surge >= 2 ? 0.25 : meta.volume_surge >= 1.5 ? 0.15 : 0;
+      const hour = new Date(s.ts).getUTCHours();
+      const session = hour >= 22 || hour < 6 ? 1.2 : hour >= 13 && hour < 21 ? 1.1 : 1;
+      const dollarWeak = meta.dollar_index < meta.dollar_average;
+      const buy = ((r < 30 ? 0.25 : r < 40 ? 0.15 : 0) + (up ? 0.2 : 0) + (xrp.close[i] < bb.lower[i] ? 0.15 : 0) + vol + (meta.vix < 15 ? 0.15 : 0) + (dollarWeak ? 0.15 : 0) + (Math.abs(meta.btc_correlation) < 0.7 ? 0.15 : 0)) * session;
+      const sell = ((r > 70 ? 0.3 : r > 60 ? 0.2 : 0) + (down ? 0.25 : 0) + (xrp.close[i] > bb.upper[i] ? 0.2 : 0) + vol + (meta.vix > 25 ? 0.15 : 0) + (meta.dollar_index > meta.dollar_average ? 0.15 : 0)) * session;
+      expect(meta.buy_score).toBeCloseTo(buy, 12);
+      expect(meta.sell_score).toBeCloseTo(sell, 12);
+      if (s.side === 'LONG') expect(buy).toBeGreaterThanOrEqual(0.4);
+      else expect(sell).toBeGreaterThanOrEqual(0.36);
+      expect(s.price).toBe(xrp.close[i]);
+      expect(s.confidence).toBeCloseTo(Math.min(1, s.side === 'LONG' ? buy : sell), 12);
+      expect(s.strength).toBe(s.confidence > 0.75 ? 'STRONG' : s.confidence > 0.5 ? 'MODERATE' : 'WEAK');
+      expect(s.size).toBeGreaterThan(0);
+      expect(s.size).toBeLessThanOrEqual(0.08);
+    }
   });
 });

@@ -97,7 +97,7 @@ export const ripple = defineStrategy({
       size: Math.min(p.maxSize, p.baseSize * (1 + (confidence - 0.5) * 2) * regime),
       stopLoss: price * (1 - dir * p.stopPct),
       takeProfit: price * (1 + dir * p.targetPct),
-      meta: { buy_score: buy, sell_score: sell, rsi: r, volume_surge: surge, vix, dollar_index: dollar, btc_correlation: corr },
+      meta: { buy_score: buy, sell_score: sell, rsi: r, volume_surge: surge, vix, dollar_index: dollar, dollar_average: dollarAvg, btc_correlation: corr },
     };
   },
 });
