@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config/index.js';
 import { DAY_MS, parseDuration, type Timeframe, timeframeMs } from '../core/time.js';
+import type { DashboardRepo } from '../storage/repos/dashboard.js';
 import type { Store } from '../storage/store.js';
 
 export const MACRO_STALE_MS = 4 * DAY_MS;
@@ -20,15 +21,21 @@ export interface ItemFreshness {
   stale: boolean;
 }
 
-export async function dataFreshness(store: Store, config: Config, now: number): Promise<ItemFreshness[]> {
+export async function dataFreshness(store: Store, repo: DashboardRepo, config: Config, now: number): Promise<ItemFreshness[]> {
   const out: ItemFreshness[] = [];
+  // Newest candle per symbol/timeframe over every source (a fallback source keeps an item fresh too).
+  const newest = new Map<string, number>();
+  for (const r of await repo.latestCandleTimes()) {
+    const key = `${r.symbol} ${r.timeframe}`;
+    if (r.last !== null && r.last > (newest.get(key) ?? Number.NEGATIVE_INFINITY)) newest.set(key, r.last);
+  }
   const tiers = [config.tiers.highFrequency, config.tiers.hourly];
   for (const tier of tiers) {
     const staleAfterMs = 2 * parseDuration(tier.interval, 'tier interval');
     const tf = tier.timeframe as Timeframe;
     for (const symbol of tier.symbols) {
-      const latest = await store.candles.latest(symbol, tf);
-      const lastComplete = latest ? latest.ts + timeframeMs(tf) : null;
+      const last = newest.get(`${symbol} ${tf}`);
+      const lastComplete = last === undefined ? null : last + timeframeMs(tf);
       const ageMs = lastComplete === null ? null : Math.max(0, now - lastComplete);
       out.push({ item: `${symbol} ${tf}`, source: tier.source, lastComplete, ageMs, staleAfterMs, stale: ageMs !== null && ageMs > staleAfterMs });
     }

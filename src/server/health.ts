@@ -81,7 +81,7 @@ export class HealthChecker {
     let freshness: ItemFreshness[] | undefined;
     let freshnessError: string | undefined;
     try {
-      freshness = await dataFreshness(this.o.store, this.o.config, now);
+      freshness = await dataFreshness(this.o.store, this.o.repo, this.o.config, now);
     } catch (err) {
       freshnessError = this.clean(err instanceof Error ? err.message : String(err)) ?? undefined;
     }

@@ -38,7 +38,7 @@ const breakerValue = { closed: 0, half_open: 1, open: 2 } as const;
 export async function refreshStoredGauges(ctx: ServerContext, log: FastifyInstance['log']): Promise<void> {
   const now = ctx.clock.now();
   try {
-    const items = await dataFreshness(ctx.store, ctx.config, now);
+    const items = await dataFreshness(ctx.store, ctx.repo, ctx.config, now);
     metrics.dataFreshness.reset();
     for (const f of items) if (f.ageMs !== null) metrics.dataFreshness.set({ item: f.item }, f.ageMs / 1000);
   } catch (err) {

@@ -116,6 +116,20 @@ export class DashboardRepo {
     return { total, items };
   }
 
+  /** The newest candle open time of every stored series, one index probe per series. */
+  async latestCandleTimes(): Promise<{ source: string; symbol: string; timeframe: string; last: number | null }[]> {
+    const rows = await this.backend.db
+      .selectFrom('candle_series as s')
+      .select((eb) => [
+        's.source',
+        's.symbol',
+        's.timeframe',
+        eb.selectFrom('candles as c').select((e) => e.fn.max('c.ts').as('m')).whereRef('c.series_id', '=', 's.id').as('last'),
+      ])
+      .execute();
+    return rows.map((r) => ({ source: r.source, symbol: r.symbol, timeframe: r.timeframe, last: numOrNull(r.last) }));
+  }
+
   /** Macro observations, newest first, optionally of one series and a date range. */
   async macroPage(q: { series?: string; from?: number; to?: number } & PageWindow): Promise<Page<{ series: string; date: number; value: number | null; source: string }>> {
     let base = this.backend.db.selectFrom('macro_observations');
