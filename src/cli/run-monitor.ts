@@ -8,8 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import type { Pipeline } from '../scheduler/pipeline.js';
 import type { SignalStep } from '../scheduler/runner.js';
-import { createServer, startServer } from '../server/server.js';
-import { type BreakerState, SOURCE_NAMES, type SourceFacts, type SourceName } from '../server/providers.js';
+import { type BreakerState, createServer, SOURCE_NAMES, type SourceFacts, type SourceName, startServer } from '../server/index.js';
 import { collectAll, collectionItems } from '../sources/collect.js';
 import type { Store } from '../storage/store.js';
 

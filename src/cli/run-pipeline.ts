@@ -51,47 +51,56 @@ export function registerRun(program: Command): void {
 async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> {
   const grace = parseDuration(opts.grace, '--grace');
   if (opts.asOf !== undefined) ctx.clock = new ShiftedClock(readTime(opts.asOf, '--as-of'));
-  const store = await ctx.store();
-  enableProcessMetrics();
-  const dispatcher = createDispatcher(ctx.config, { store, clock: ctx.clock, log: ctx.log });
-  const signals = createSignalStep({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, dispatcher });
-  const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals, heartbeatMs: HEARTBEAT_MS });
-  const scheduler = pipeline.scheduler;
-  const monitor = opts.server === false ? undefined : await startMonitor({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, pipeline, signals }).catch(async (err) => {
-    await pipeline.close();
-    throw err;
-  });
-  ctx.log.info({ items: scheduler.items.length, notifiers: dispatcher.channels, monitor: monitor?.address ?? 'off', db: store.description }, 'mts run: scheduler started');
-  const lanes = scheduler.start();
-  const retries = new AbortController();
-  const retryLoop = dispatcher.channels > 0 ? dispatcher.runRetryLoop(RETRY_EVERY_MS, retries.signal) : Promise.resolve();
-  let stopping: Promise<void> | undefined;
-  const stop = (sig: string) => {
-    if (stopping) return;
-    ctx.log.info({ signal: sig, inFlight: scheduler.running }, 'stopping: finishing in-flight work, then storing state');
-    stopping = scheduler.stop(grace);
-    // Work that ignores its abort signal must not hold the process: state is stored after every run already.
-    setTimeout(() => {
-      ctx.log.warn('in-flight work did not unwind in time; leaving (it runs again at the next start)');
-      process.exit(0);
-    }, grace + UNWIND_MS).unref();
-  };
-  const onInt = () => stop('SIGINT');
-  const onTerm = () => stop('SIGTERM');
-  process.once('SIGINT', onInt);
-  process.once('SIGTERM', onTerm);
+  // Signals are caught from the first moment: one that arrives during start-up stops the run once it is up.
+  let requested: string | undefined;
+  let stop: ((sig: string) => void) | undefined;
+  const onSignal = (sig: string) => () => (stop ? stop(sig) : (requested ??= sig));
+  const onInt = onSignal('SIGINT');
+  const onTerm = onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   try {
-    await lanes;
+    const store = await ctx.store();
+    enableProcessMetrics();
+    const dispatcher = createDispatcher(ctx.config, { store, clock: ctx.clock, log: ctx.log });
+    const signals = createSignalStep({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, dispatcher });
+    const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals, heartbeatMs: HEARTBEAT_MS });
+    const scheduler = pipeline.scheduler;
+    const monitor = opts.server === false ? undefined : await startMonitor({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, pipeline, signals }).catch(async (err) => {
+      await pipeline.close();
+      throw err;
+    });
+    ctx.log.info({ items: scheduler.items.length, notifiers: dispatcher.channels, monitor: monitor?.address ?? 'off', db: store.description }, 'mts run: scheduler started');
+    const lanes = scheduler.start();
+    const retries = new AbortController();
+    const retryLoop = dispatcher.channels > 0 ? dispatcher.runRetryLoop(RETRY_EVERY_MS, retries.signal) : Promise.resolve();
+    let stopping = false;
+    stop = (sig: string) => {
+      if (stopping) return;
+      stopping = true;
+      ctx.log.info({ signal: sig, inFlight: scheduler.running }, 'stopping: finishing in-flight work, then storing state');
+      void scheduler.stop(grace);
+      // Work that ignores its abort signal must not hold the process: state is stored after every run already.
+      setTimeout(() => {
+        ctx.log.warn('in-flight work did not unwind in time; leaving (it runs again at the next start)');
+        process.exit(0);
+      }, grace + UNWIND_MS).unref();
+    };
+    if (requested) stop(requested);
+    try {
+      await lanes;
+    } finally {
+      retries.abort();
+      await retryLoop.catch(() => undefined);
+      // the server stops before the store closes, letting requests in flight finish
+      await monitor?.app.close();
+      await pipeline.close();
+    }
+    ctx.log.info({ callsToday: scheduler.budget.today(), totals: scheduler.totals }, 'mts run: stopped');
   } finally {
-    retries.abort();
-    await retryLoop.catch(() => undefined);
-    // the server stops before the store closes, letting requests in flight finish
-    await monitor?.app.close();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
-    await pipeline.close();
   }
-  ctx.log.info({ callsToday: scheduler.budget.today(), totals: scheduler.totals }, 'mts run: stopped');
 }
 
 function readTime(text: string, flag: string): number {

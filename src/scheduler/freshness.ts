@@ -1,9 +1,7 @@
 /**
  * Data freshness per item: how long available data waited to be stored (see `lagAt`), sampled before and after
- * every run and when asked. Keeps the maximum and the mean of the samples and mirrors the latest into
- * `metrics.dataFreshness`.
+ * every run and when asked. Keeps the maximum and the mean of the samples.
  */
-import { metrics } from '../core/metrics.js';
 
 export interface LagSummary {
   maxMs: number;
@@ -20,7 +18,6 @@ export class FreshnessTracker {
     s.sum += lagMs;
     s.n += 1;
     this.byItem.set(item, s);
-    metrics.dataFreshness.set({ item }, lagMs / 1000);
   }
 
   /** Forgets the samples so far (e.g. those of a simulation's warm-up). */

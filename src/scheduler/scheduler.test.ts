@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../config/index.js';
 import { VirtualClock } from '../core/clock.js';
 import { silentLogger } from '../core/log.js';
+import { metrics } from '../core/metrics.js';
 import { TIMEFRAMES } from '../core/time.js';
 import type { SchedulerItemState } from '../storage/repos/ops.js';
 import { type ScheduleItem, scheduleItems, timingOf } from './items.js';
@@ -73,6 +74,11 @@ describe('Scheduler on a virtual clock', () => {
     // the start-up run generates for the last settled hour (23:00 the day before), then one per hour
     expect(count('signals')).toBe(25);
     expect(s.budget.totals()).toEqual({ binance: 2 * 96 + 8 * 24, fred: 9 + 7 });
+    // the same figures in /metrics: today's calls per source, and BTC's data age after its last run (23:45:10)
+    const budget = (await metrics.budgetCalls.get()).values.map((v) => [v.labels.source, v.value]);
+    expect(Object.fromEntries(budget)).toEqual({ binance: 384, fred: 16 });
+    const age = (await metrics.dataFreshness.get()).values.find((v) => v.labels.item === 'candles:binance:BTC/USDT:15m');
+    expect(age?.value).toBe(10);
     // no range is asked twice or skipped: consecutive BTC ranges touch
     const btc = rec.runs.filter((r) => r.item === 'candles:binance:BTC/USDT:15m').map((r) => r.range);
     for (let i = 1; i < btc.length; i++) expect(btc[i].from).toBe(btc[i - 1].to);

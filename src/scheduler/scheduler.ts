@@ -236,13 +236,18 @@ export class Scheduler {
     } finally {
       this.countCalls(item, calls);
     }
-    if (item.kind !== 'signals') this.freshness.sample(item.id, lagAt(item, st.dataUntil, this.o.clock.now(), t));
+    const after = this.o.clock.now();
+    if (item.kind !== 'signals') this.freshness.sample(item.id, lagAt(item, st.dataUntil, after, t));
+    if (st.dataUntil !== null) metrics.dataFreshness.set({ item: item.id }, Math.max(0, after - st.dataUntil) / 1000);
     await this.persist(st);
   }
 
   private countCalls(item: ScheduleItem, reported: number): void {
     const now = this.o.clock.now();
-    if (!this.o.callTotals) return this.budget.add(item.source, reported, now);
+    if (!this.o.callTotals) {
+      this.budget.add(item.source, reported, now);
+      return;
+    }
     const totals = this.o.callTotals();
     for (const [source, n] of Object.entries(totals)) this.budget.add(source, n - (this.lastTotals[source] ?? 0), now);
     this.lastTotals = { ...totals };
