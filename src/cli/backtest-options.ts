@@ -62,9 +62,21 @@ export function parseParams(list: readonly string[]): Record<string, string> {
   return out;
 }
 
+/** Cash, costs, size override and risk from the flags, defaulting to the config's backtest section. */
+function costsFromFlags(ctx: CommandContext, f: RunFlags): Pick<BacktestRequest, 'cash' | 'feeBps' | 'slippageBps' | 'impact' | 'sizeOverride' | 'risk'> {
+  const cfg = ctx.config.backtest;
+  return {
+    cash: num('--cash', f.cash, cfg.cash),
+    feeBps: num('--fee-bps', f.feeBps, cfg.feeBps),
+    slippageBps: num('--slippage-bps', f.slippageBps, cfg.slippageBps),
+    impact: num('--impact', f.impact, cfg.impact),
+    sizeOverride: f.size === undefined ? null : num('--size', f.size, 1),
+    risk: f.risk ? ctx.config.risk : null,
+  };
+}
+
 /** Resolves the strategy, loads the data from the store and builds the request the flags describe. */
 export async function requestFromFlags(ctx: CommandContext, f: RunFlags): Promise<BacktestRequest> {
-  const cfg = ctx.config.backtest;
   const registry = new StrategyRegistry();
   if (f.strategy === AGGREGATE_STRATEGY) return aggregateRequest(ctx, f, registry);
   const entry = await registry.resolve(f.strategy);
@@ -98,12 +110,7 @@ export async function requestFromFlags(ctx: CommandContext, f: RunFlags): Promis
     macro,
     from,
     to,
-    cash: num('--cash', f.cash, cfg.cash),
-    feeBps: num('--fee-bps', f.feeBps, cfg.feeBps),
-    slippageBps: num('--slippage-bps', f.slippageBps, cfg.slippageBps),
-    impact: num('--impact', f.impact, cfg.impact),
-    sizeOverride: f.size === undefined ? null : num('--size', f.size, 1),
-    risk: f.risk ? ctx.config.risk : null,
+    ...costsFromFlags(ctx, f),
   };
 }
 
@@ -129,7 +136,6 @@ async function aggregateRequest(ctx: CommandContext, f: RunFlags, registry: Stra
   if (traded.length === 0) throw new InputError('E_BACKTEST_EMPTY', 'the aggregate made no signal in that period; widen --from/--to');
   const baseTimeframe = parseTimeframe(f.timeframe, '--timeframe');
   const { base, macro } = await loadBacktestData(store, { strategy, symbols: traded, baseTimeframe, from, to, now: ctx.clock.now() });
-  const cfg = ctx.config.backtest;
   return {
     strategy,
     origin: 'builtin',
@@ -141,11 +147,6 @@ async function aggregateRequest(ctx: CommandContext, f: RunFlags, registry: Stra
     macro,
     from,
     to,
-    cash: num('--cash', f.cash, cfg.cash),
-    feeBps: num('--fee-bps', f.feeBps, cfg.feeBps),
-    slippageBps: num('--slippage-bps', f.slippageBps, cfg.slippageBps),
-    impact: num('--impact', f.impact, cfg.impact),
-    sizeOverride: f.size === undefined ? null : num('--size', f.size, 1),
-    risk: f.risk ? ctx.config.risk : null,
+    ...costsFromFlags(ctx, f),
   };
 }

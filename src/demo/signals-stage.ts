@@ -4,7 +4,7 @@ import type { Logger } from '../core/log.js';
 import { DAY_MS } from '../core/time.js';
 import type { Signal } from '../core/types.js';
 import { type AggregatedSignal, aggregateOverTime, aggregationOptions } from '../signals/aggregate.js';
-import { alertFromSignal, writeAlert } from '../signals/alerts/index.js';
+import { alertFromSignal, storedAlert, writeAlert } from '../signals/alerts/index.js';
 import { alertIdFor } from '../signals/alerting.js';
 import { generateSignals } from '../signals/generate.js';
 import type { Store } from '../storage/store.js';
@@ -47,18 +47,7 @@ export async function runSignalsStage(o: {
     for (let i = 0; i < alerts.length; i++) {
       const alert = alerts[i];
       await tx.signals.insertAlert(
-        {
-          id: alert.id,
-          ts: alert.timestamp,
-          symbol: alert.symbol,
-          asset: alert.asset,
-          alert_type: alert.alert_type,
-          signal_type: alert.signal_type,
-          confidence: alert.confidence,
-          strategy_name: alert.strategy_name,
-          file: files[i],
-          body: alert as unknown as Record<string, unknown>,
-        },
+        storedAlert(alert, files[i]),
         alert.timestamp,
       );
     }

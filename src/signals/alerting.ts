@@ -9,7 +9,7 @@ import { metrics } from '../core/metrics.js';
 import type { Store } from '../storage/store.js';
 import type { AggregatedSignal } from './aggregate.js';
 import { riskVerdicts } from './verdict.js';
-import { alertFileName, alertFromSignal, writeAlert } from './alerts/index.js';
+import { alertFileName, alertFromSignal, storedAlert, writeAlert } from './alerts/index.js';
 
 export interface EmittedAlert {
   id: string;
@@ -54,18 +54,7 @@ export async function emitAlerts(
     }
     const file = path.join(dir, alertFileName(alert));
     const fresh = await store.signals.insertAlert(
-      {
-        id: alert.id,
-        ts: alert.timestamp,
-        symbol: alert.symbol,
-        asset: alert.asset,
-        alert_type: alert.alert_type,
-        signal_type: alert.signal_type,
-        confidence: alert.confidence,
-        strategy_name: alert.strategy_name,
-        file,
-        body: alert as unknown as Record<string, unknown>,
-      },
+      storedAlert(alert, file),
       now,
     );
     if (!fresh) continue;

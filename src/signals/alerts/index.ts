@@ -9,6 +9,7 @@ export {
   alertSchema,
   type TradingSignalAlert,
   type VolatilitySpikeAlert,
+  storedAlert,
   validateAlert,
 } from './schema.js';
 export { alertFileName, alertKind, isTempAlertFile, sweepTempAlertFiles, writeAlert } from './writer.js';

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { assetInfo, normalizeSymbol } from '../../core/assets.js';
 import { InputError } from '../../core/errors.js';
 import type { Signal } from '../../core/types.js';
+import type { StoredAlert } from '../../storage/repos/signals.js';
 
 export const ALERT_SCHEMA = 'mts.alert/v1';
 
@@ -142,4 +143,20 @@ export function alertFromSignal(signal: Signal, opts: AlertFromSignalOptions = {
   const r = tradingSignalAlertSchema.safeParse(body);
   if (!r.success) throw new InputError('alert_invalid', `alert for ${signal.strategy} ${signal.symbol}: ${describeIssues(r.error)}`);
   return r.data;
+}
+
+/** The row an alert is recorded as in the store (alerts table), with the file it was written to. */
+export function storedAlert(alert: Alert, file: string | null): StoredAlert {
+  return {
+    id: alert.id,
+    ts: alert.timestamp,
+    symbol: alert.symbol,
+    asset: alert.asset,
+    alert_type: alert.alert_type,
+    signal_type: alert.signal_type,
+    confidence: alert.confidence,
+    strategy_name: alert.strategy_name,
+    file,
+    body: alert as unknown as Record<string, unknown>,
+  };
 }

@@ -15,7 +15,7 @@ import type { Logger } from '../../core/log.js';
 import { metrics } from '../../core/metrics.js';
 import type { DeliveryRecord } from '../../storage/repos/signals.js';
 import type { Store } from '../../storage/store.js';
-import { type Alert, validateAlert } from '../alerts/schema.js';
+import { type Alert, storedAlert, validateAlert } from '../alerts/schema.js';
 import type { Notifier } from './types.js';
 
 export interface DispatcherOptions {
@@ -81,18 +81,7 @@ export class AlertDispatcher {
   private async dispatchUnsafe(alert: Alert, file: string | null, sendNow: boolean): Promise<DeliveryOutcome[]> {
     if (this.opts.notifiers.length === 0) return [];
     await this.opts.store.signals.insertAlert(
-      {
-        id: alert.id,
-        ts: alert.timestamp,
-        symbol: alert.symbol,
-        asset: alert.asset,
-        alert_type: alert.alert_type,
-        signal_type: alert.signal_type,
-        confidence: alert.confidence,
-        strategy_name: alert.strategy_name,
-        file,
-        body: alert as unknown as Record<string, unknown>,
-      },
+      storedAlert(alert, file),
       this.opts.clock.now(),
     );
     const existing = await this.opts.store.signals.listDeliveries(alert.id);
