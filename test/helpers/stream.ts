@@ -8,6 +8,7 @@ import { buildConfig, type Config, type ConfigInput } from '../../src/config/ind
 import { mergeLayers } from '../../src/config/load.js';
 import { type Clock, SystemClock } from '../../src/core/clock.js';
 import { memoryLogger } from '../../src/core/log.js';
+import type { Timeframe } from '../../src/core/time.js';
 import type { Candle } from '../../src/core/types.js';
 import { openSources, type Sources } from '../../src/sources/open.js';
 import { MarketStream } from '../../src/sources/stream/market-stream.js';
@@ -87,6 +88,6 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
   }
 }
 
-export async function storedCandles(store: Store, symbol: string, timeframe: string, from?: number, to?: number): Promise<Candle[]> {
+export async function storedCandles(store: Store, symbol: string, timeframe: Timeframe, from?: number, to?: number): Promise<Candle[]> {
   return candlesFromColumns(await store.candles.read({ source: 'binance', symbol, timeframe, from, to }));
 }

@@ -5,7 +5,7 @@
  * klines call per series (counted on the fake REST server), and order books and funding arrive at their cadence.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOUR_MS } from '../../src/core/time.js';
+import { HOUR_MS, type Timeframe } from '../../src/core/time.js';
 import type { Candle } from '../../src/core/types.js';
 import { metrics } from '../../src/core/metrics.js';
 import { realCandles } from '../fakes/data.js';
@@ -15,9 +15,9 @@ import { type StreamHarness, startStreamHarness, storedCandles, waitFor } from '
 const DAY = Date.parse('2025-05-12T00:00:00Z');
 const M15 = 15 * 60_000;
 const SERIES = [
-  { symbol: 'BTC/USDT', id: 'BTCUSDT', tf: '15m', step: M15 },
-  { symbol: 'ETH/USDT', id: 'ETHUSDT', tf: '15m', step: M15 },
-  { symbol: 'BTC/USDT', id: 'BTCUSDT', tf: '1h', step: HOUR_MS },
+  { symbol: 'BTC/USDT', id: 'BTCUSDT', tf: '15m' as Timeframe, step: M15 },
+  { symbol: 'ETH/USDT', id: 'ETHUSDT', tf: '15m' as Timeframe, step: M15 },
+  { symbol: 'BTC/USDT', id: 'BTCUSDT', tf: '1h' as Timeframe, step: HOUR_MS },
 ] as const;
 
 const source = (id: string, tf: string) => realCandles(id, tf);
@@ -64,7 +64,7 @@ describe('the market stream over a replayed day with forced disconnects', () => 
     return closed;
   }
 
-  async function stored(symbol: string, tf: string, ts: number): Promise<boolean> {
+  async function stored(symbol: string, tf: Timeframe, ts: number): Promise<boolean> {
     const got = await h.store.candles.read({ source: 'binance', symbol, timeframe: tf, limit: 1 });
     return got.length === 1 && got.ts[0] >= ts;
   }
