@@ -10,12 +10,14 @@ import { VirtualClock } from '../core/clock.js';
 import { InputError } from '../core/errors.js';
 import { enableProcessMetrics } from '../core/metrics.js';
 import { DAY_MS, isoTime, parseDuration, parseTimeLoose } from '../core/time.js';
+import type { CandleItem } from '../scheduler/items.js';
 import { createPipeline } from '../scheduler/pipeline.js';
 import { ShiftedClock } from '../scheduler/shifted-clock.js';
 import { createSignalStep } from '../scheduler/signal-step.js';
 import { createDispatcher } from '../signals/notifiers/index.js';
 import { formatSimulation, simulationJson } from '../scheduler/report.js';
 import { DEFAULT_WARMUP_MS, simulate } from '../scheduler/simulate.js';
+import { MarketStream } from '../sources/stream/market-stream.js';
 import { openStore } from '../storage/store.js';
 import type { CommandContext } from './context.js';
 import { action } from './run.js';
@@ -52,8 +54,15 @@ async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> 
   enableProcessMetrics();
   const dispatcher = createDispatcher(ctx.config, { store, clock: ctx.clock, log: ctx.log });
   const signals = createSignalStep({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, dispatcher });
-  const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals });
+  // While the stream is live and has repaired its gaps, the crypto candle items it covers spend no REST call.
+  let stream: MarketStream | undefined;
+  const coveredByStream = (item: CandleItem) => stream?.covers(item.symbol, item.timeframe) ?? false;
+  const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals, coveredByStream });
   const scheduler = pipeline.scheduler;
+  if (ctx.config.stream.enabled) {
+    stream = new MarketStream({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, binance: pipeline.sources.binance });
+    stream.start();
+  }
   ctx.log.info({ items: scheduler.items.length, notifiers: dispatcher.channels, db: store.description }, 'mts run: scheduler started');
   const lanes = scheduler.start();
   const retries = new AbortController();
@@ -80,6 +89,7 @@ async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> 
     await retryLoop.catch(() => undefined);
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
+    await stream?.stop();
     await pipeline.close();
   }
   ctx.log.info({ callsToday: scheduler.budget.today(), totals: scheduler.totals }, 'mts run: stopped');

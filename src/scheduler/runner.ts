@@ -12,7 +12,7 @@ import { type CollectItem, collectItem } from '../sources/collect.js';
 import { fetchMacroRange } from '../sources/macro-range.js';
 import type { Store } from '../storage/store.js';
 import { deriveCandles } from './derive.js';
-import type { ScheduleItem } from './items.js';
+import type { CandleItem, ScheduleItem } from './items.js';
 import type { ItemRunner } from './scheduler.js';
 
 /** Generates signals as of `at` (an hour boundary), writes alerts and hands them to the notifiers. */
@@ -23,6 +23,11 @@ export interface RunnerDeps {
   store: Store;
   log: Logger;
   signals?: SignalStep;
+  /**
+   * True while a live market stream keeps this series stored (src/sources/stream): the run then spends no call and
+   * only derives coarser candles from what the stream stored. False (or absent): the REST collection runs.
+   */
+  covered?: (item: CandleItem) => boolean;
 }
 
 function collectItemOf(item: ScheduleItem): CollectItem {
@@ -71,7 +76,10 @@ export function collectionRunner(d: RunnerDeps): ItemRunner {
         const r = await untilAborted(fetchMacroRange({ ...d.collect, signal: ctx.signal }, item.series, range.from, range.to - DAY_MS), ctx.signal);
         return { stored: r.stored, until: await storedUntil(d.store, item) };
       }
-      const result = await untilAborted(collectItem(collectItemOf(item), { ...d.collect, signal: ctx.signal }), ctx.signal);
+      const streamed = item.kind === 'candles' && d.covered?.(item) === true;
+      const result = streamed
+        ? { stored: 0, skipped: undefined, error: undefined }
+        : await untilAborted(collectItem(collectItemOf(item), { ...d.collect, signal: ctx.signal }), ctx.signal);
       if (result.error) throw new Error(result.error);
       const until = await storedUntil(d.store, item);
       let derived = 0;
