@@ -8,7 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR_MS, type Timeframe } from '../../src/core/time.js';
 import type { Candle } from '../../src/core/types.js';
 import { metrics } from '../../src/core/metrics.js';
+import { silentLogger } from '../../src/core/log.js';
+import { parseDuration } from '../../src/core/time.js';
+import { DEFAULT_WARMUP_MS, simulate } from '../../src/scheduler/simulate.js';
 import { realCandles } from '../fakes/data.js';
+import { startHarness } from '../scheduler/harness.js';
 import { type StreamHarness, startStreamHarness, storedCandles, waitFor } from '../helpers/stream.js';
 
 // The day the REST schedule's simulated-day test also stores whole (no candle flagged by validation).
@@ -34,6 +38,8 @@ describe('the market stream over a replayed day with forced disconnects', () => 
   const coversAll = () => SERIES.every((s) => h.stream.covers(s.symbol, s.tf));
   let callsAtStart = 0;
   const perDisruption: number[] = [];
+  /** Replay ms between a candle's close and the moment it was in storage, for candles closed while connected. */
+  const lags: number[] = [];
 
   /** Replay time half-way through 15m candle i: partial klines, trades, depth and mark price. */
   function mid(i: number): void {
@@ -90,7 +96,11 @@ describe('the market stream over a replayed day with forced disconnects', () => 
       const outage = faults[i];
       if (!outage) {
         mid(i);
-        for (const s of close(i)) await waitFor(`${s.symbol} ${s.tf} closed at ${i}`, () => stored(s.symbol, s.tf, h.ws.now - s.step));
+        for (const s of close(i)) {
+        const closedAt = h.ws.now;
+        await waitFor(`${s.symbol} ${s.tf} closed at ${i}`, () => stored(s.symbol, s.tf, closedAt - s.step));
+        lags.push(h.ws.now - closedAt);
+      }
         continue;
       }
       // The fault, then the candles that close while the client is away: none of them reach it.
@@ -111,6 +121,28 @@ describe('the market stream over a replayed day with forced disconnects', () => 
   }, 30_000);
 
   afterAll(() => h?.close());
+
+  it('spends at most 5% of the REST-only schedule\'s crypto calls over the day, and stores candles at their close', async () => {
+    // The REST-only schedule of the same tiers over the same day, simulated against the fake REST server.
+    const rest = await startHarness(DAY - DEFAULT_WARMUP_MS, { tiers: { highFrequency: { interval: '15m', timeframe: '15m', symbols: ['BTC/USDT', 'ETH/USDT'], derive: [] }, hourly: { interval: '1h', timeframe: '1h', symbols: ['BTC/USDT'] } } });
+    try {
+      const report = await simulate({ config: rest.config, store: rest.store, log: silentLogger, clock: rest.clock, start: DAY, until: DAY + 24 * HOUR_MS });
+      const restCalls = report.calls.binance;
+      // hand count: 96 quarter hours for BTC and ETH, 24 hours for BTC
+      expect(restCalls).toBe(96 + 96 + 24);
+      const streamedCalls = klineCalls() - callsAtStart;
+      console.log(`crypto REST calls over the day: stream ${streamedCalls} (3 forced disconnects) vs REST-only ${restCalls} = ${((100 * streamedCalls) / restCalls).toFixed(1)}%`);
+      expect(streamedCalls / restCalls).toBeLessThanOrEqual(0.05);
+      // Freshness: streamed closes are stored before replay time moves on (0 s); the REST schedule waits for its slot.
+      const restLag = Math.max(...SERIES.map((x) => report.lag[`candles:binance:${x.symbol}:${x.tf}`].maxMs));
+      console.log(`candle freshness: stream max ${Math.max(...lags) / 1000} s over ${lags.length} closes vs REST-only max ${restLag / 1000} s`);
+      expect(lags.length).toBeGreaterThan(150);
+      expect(Math.max(...lags)).toBe(0);
+      expect(restLag).toBeGreaterThanOrEqual(parseDuration(rest.config.tiers.settle));
+    } finally {
+      await rest.close();
+    }
+  }, 30_000);
 
   it('stores every candle of the day equal to the source, across the disconnects', async () => {
     for (const s of SERIES) {
