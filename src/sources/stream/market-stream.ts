@@ -37,6 +37,7 @@ export interface TopOfBook {
 }
 
 export interface StreamFacts extends ConnectionFacts {
+  staleAfterMs: number;
   /** Series whose gap has been repaired since the last (re)connect (the ones the stream covers now). */
   covering: number;
   series: number;
@@ -122,7 +123,8 @@ export class MarketStream {
   facts(now = Date.now()): StreamFacts[] {
     return [...this.conns.values()].map(({ conn, streams }) => {
       const spot = conn.facts(streams, now).market === 'spot';
-      return { ...conn.facts(streams, now), covering: spot ? this.repaired.size : 0, series: spot ? this.plan.series.length : 0 };
+      const staleAfterMs = this.o.config.stream.staleAfterMs;
+      return { ...conn.facts(streams, now), staleAfterMs, covering: spot ? this.repaired.size : 0, series: spot ? this.plan.series.length : 0 };
     });
   }
 
