@@ -27,6 +27,7 @@ export class FakeBinanceWs {
   private waiters: { n: number; resolve: () => void }[] = [];
   private readonly lastFrames = new Map<string, string>();
   private keepAliveTimer?: NodeJS.Timeout;
+  private closing = false;
 
   async start(): Promise<this> {
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -34,6 +35,7 @@ export class FakeBinanceWs {
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     this.url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
     server.on('connection', (ws, req) => {
+      if (this.closing) return ws.terminate();
       const u = new URL(req.url ?? '/', 'http://fake');
       if (u.pathname !== '/stream') return ws.close(1008, `no route ${u.pathname}`);
       const streams = (u.searchParams.get('streams') ?? '').split('/').filter(Boolean);
@@ -64,9 +66,11 @@ export class FakeBinanceWs {
 
   async close(): Promise<void> {
     clearInterval(this.keepAliveTimer);
-    for (const c of this.clients) c.ws.terminate();
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    for (const c of this.server?.clients ?? []) c.terminate();
     this.clients.clear();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await closed;
   }
 
   /** Resolves once `n` connections have been accepted in all. */
