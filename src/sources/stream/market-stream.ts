@@ -65,6 +65,7 @@ export class MarketStream {
   private readonly lastStored = new Map<string, number>();
   private readonly bookEvery: number;
   private readonly fundingEvery: number;
+  private readonly counters = new Map<string, { inc(): void }>();
   private work: Promise<void> = Promise.resolve();
   private repairs: Promise<void> = Promise.resolve();
 
@@ -170,6 +171,17 @@ export class MarketStream {
     }
   }
 
+  /** The message counter of a (market, kind), looked up once: labels() per frame costs more than the frame. */
+  private counted(market: StreamMarket, kind: StreamEvent['kind']) {
+    const key = `${market}:${kind}`;
+    let c = this.counters.get(key);
+    if (!c) {
+      c = metrics.streamMessages.labels(market, kind);
+      this.counters.set(key, c);
+    }
+    return c;
+  }
+
   private due(key: string, ts: number, every: number): boolean {
     const last = this.lastStored.get(key);
     if (last !== undefined && ts - last < every) return false;
@@ -179,7 +191,7 @@ export class MarketStream {
 
   private frame(market: StreamMarket, text: string, at: number): void {
     const e: StreamEvent = parseFrame(text);
-    metrics.streamMessages.inc({ market, kind: e.kind });
+    this.counted(market, e.kind).inc();
     const symbol = this.symbolOf.get(e.id);
     if (symbol === undefined) return;
     switch (e.kind) {
