@@ -8,6 +8,7 @@ import { VirtualClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import { HOUR_MS } from '../../src/core/time.js';
 import { PaperEngine } from '../../src/paper/engine.js';
+import { MarketStream } from '../../src/sources/stream/market-stream.js';
 import { intentFromAlert } from '../../src/paper/intent.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { realCandles } from '../fakes/data.js';
@@ -64,5 +65,39 @@ describe('a streamed price between candle closes', () => {
     // between two closes: the hour's candle was never stored, the fill came from the tick alone
     expect(await h.store.candles.count({ source: 'binance', symbol: 'BTC/USDT', timeframe: '1h' })).toBe(f.history.length);
     expect(await h.store.paper.positions()).toHaveLength(0);
+  });
+});
+
+describe('a prices-only stream (`mts paper --stream`)', () => {
+  let h: StreamHarness;
+  afterAll(() => h?.close());
+
+  it('hands trades and kline closes to its listeners and stores nothing, calling no REST endpoint', async () => {
+    const start = Date.parse('2025-05-12T06:00:00Z');
+    h = await startStreamHarness(start);
+    const stream = new MarketStream({ config: h.config, store: h.store, clock: h.clock, log: silentLogger, pricesOnly: true });
+    const seen: [string, number, number][] = [];
+    stream.onPrice((symbol, price, ts) => seen.push([symbol, price, ts]));
+    stream.start();
+    try {
+      await h.ws.connectionCount(1);
+      await waitFor('the socket', () => stream.facts().some((f) => f.market === 'spot' && f.connected));
+      const c = realCandles('BTCUSDT', '15m').find((x) => x.ts === start)!;
+      h.ws.now = start + M15 / 2;
+      h.ws.aggTrade('ETHUSDT', 2500.5);
+      h.ws.now = start + M15;
+      h.ws.kline('BTCUSDT', '15m', M15, c, true);
+      await waitFor('both prices', () => seen.length === 2);
+      expect(seen).toEqual([
+        ['ETH/USDT', 2500.5, start + M15 / 2],
+        ['BTC/USDT', c.close, start + M15],
+      ]);
+      await stream.settled();
+      expect(await h.store.candles.count({ source: 'binance', symbol: 'BTC/USDT', timeframe: '15m' })).toBe(0);
+      expect(h.rest.requests).toHaveLength(0);
+      expect(stream.covers('BTC/USDT', '15m')).toBe(false);
+    } finally {
+      await stream.stop();
+    }
   });
 });

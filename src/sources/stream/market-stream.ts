@@ -25,7 +25,13 @@ export interface MarketStreamOptions {
   store: Store;
   clock: Clock;
   log: Logger;
-  binance: BinanceSource;
+  /** The REST source gap repairs go through; without it the stream only feeds price listeners (pricesOnly). */
+  binance?: BinanceSource;
+  /**
+   * Feed listeners only: no candle, order-book or funding storage and no repairs (another process, `mts run`,
+   * keeps storage; `mts paper --stream` wants the ticks).
+   */
+  pricesOnly?: boolean;
 }
 
 export interface TopOfBook {
@@ -69,8 +75,13 @@ export class MarketStream {
   private work: Promise<void> = Promise.resolve();
   private repairs: Promise<void> = Promise.resolve();
 
+  /** The REST source when this stream keeps storage; undefined when it only feeds prices. */
+  private readonly storing: BinanceSource | undefined;
+
   constructor(private readonly o: MarketStreamOptions) {
     this.plan = streamPlan(o.config);
+    this.storing = o.pricesOnly ? undefined : o.binance;
+    if (!o.pricesOnly && !o.binance) throw new Error('MarketStream: a Binance REST source is needed to repair gaps (or pass pricesOnly)');
     for (const s of [...this.plan.spotSymbols, ...this.plan.perpetuals]) this.symbolOf.set(s.replace('/', ''), s);
     for (const s of this.plan.series) this.seriesOf.set(seriesId(s.symbol.replace('/', ''), s.timeframe), s);
     this.bookEvery = parseDuration(o.config.stream.orderBookEvery, 'stream.orderBookEvery');
@@ -130,7 +141,7 @@ export class MarketStream {
   }
 
   private opened(market: StreamMarket): void {
-    if (market !== 'spot') return;
+    if (market !== 'spot' || this.storing === undefined) return;
     this.repaired.clear();
     this.repairs = this.repairs.then(() => this.repairAll());
   }
@@ -142,10 +153,11 @@ export class MarketStream {
   /** One REST call per series with something missing; a failed repair leaves the series to the REST schedule. */
   private async repairAll(): Promise<void> {
     const spot = this.conns.get('spot')?.conn;
+    const binance = this.storing as BinanceSource;
     for (const s of this.plan.series) {
       if (!spot?.connected) return;
       try {
-        const r = await repairSeries({ ...this.o, binance: this.o.binance }, s);
+        const r = await repairSeries({ ...this.o, binance }, s);
         this.totals.repairCalls += r.calls;
         this.totals.klinesStored += r.stored;
         if (r.complete && spot.connected) this.repaired.add(seriesId(s.symbol, s.timeframe));
@@ -194,6 +206,11 @@ export class MarketStream {
     this.counted(market, e.kind).inc();
     const symbol = this.symbolOf.get(e.id);
     if (symbol === undefined) return;
+    if (this.storing === undefined) {
+      if (e.kind === 'trade') this.price(symbol, e.price, e.ts);
+      else if (e.kind === 'kline') this.price(symbol, e.candle.close, e.eventTime);
+      return;
+    }
     switch (e.kind) {
       case 'kline': {
         this.price(symbol, e.candle.close, e.eventTime);
