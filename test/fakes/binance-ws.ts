@@ -44,7 +44,9 @@ export class FakeBinanceWs {
       this.connections.push(streams);
       ws.on('close', () => this.clients.delete(client));
       ws.on('error', () => this.clients.delete(client));
-      this.waiters = this.waiters.filter((w) => (this.connections.length >= w.n ? (w.resolve(), false) : true));
+      const due = this.waiters.filter((w) => this.connections.length >= w.n);
+      this.waiters = this.waiters.filter((w) => this.connections.length < w.n);
+      for (const w of due) w.resolve();
     });
     return this;
   }

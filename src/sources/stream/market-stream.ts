@@ -129,7 +129,7 @@ export class MarketStream {
   /** Whether the stream keeps this series stored right now (connected, not silent, gap repaired). */
   covers(symbol: string, timeframe: Timeframe): boolean {
     const spot = this.conns.get('spot')?.conn;
-    return spot !== undefined && spot.live() && this.repaired.has(seriesId(symbol, timeframe));
+    return spot?.live() === true && this.repaired.has(seriesId(symbol, timeframe));
   }
 
   facts(now = Date.now()): StreamFacts[] {
@@ -223,7 +223,8 @@ export class MarketStream {
         return;
       }
       case 'trade':
-        return this.price(symbol, e.price, e.ts);
+        this.price(symbol, e.price, e.ts);
+        return;
       case 'bookTicker':
         this.tops.set(symbol, { bid: e.bid, bidQty: e.bidQty, ask: e.ask, askQty: e.askQty, ts: at });
         return;
