@@ -9,12 +9,14 @@ import { runPaperDaemon } from '../paper/daemon.js';
 import { PaperEngine } from '../paper/engine.js';
 import { paperReport, paperReportHtml } from '../paper/report.js';
 import { type PaperStatus, paperStatus } from '../paper/status.js';
+import { MarketStream } from '../sources/stream/market-stream.js';
 import type { CommandContext } from './context.js';
 import { action } from './run.js';
 
 interface RunFlags {
   alertsDir?: string;
   once?: boolean;
+  stream?: boolean;
 }
 
 async function runPaper(ctx: CommandContext, f: RunFlags): Promise<void> {
@@ -42,6 +44,10 @@ async function runPaper(ctx: CommandContext, f: RunFlags): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   log.info({ dir }, 'paper: consuming alerts');
+  // Live ticks between candle closes: stops and targets fire on the streamed price (storage stays with `mts run`).
+  const stream = f.stream ? new MarketStream({ config, store, clock, log, pricesOnly: true }) : undefined;
+  stream?.onPrice((symbol, price, ts) => engine.onPrice(symbol, price, ts));
+  stream?.start();
   try {
     const s = await runPaperDaemon({
       dir,
@@ -56,6 +62,7 @@ async function runPaper(ctx: CommandContext, f: RunFlags): Promise<void> {
     const point = await engine.snapshotEquity();
     log.info({ ...s, equity: point.equity }, 'paper: stopped');
   } finally {
+    await stream?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
@@ -111,6 +118,7 @@ export function registerPaper(program: Command): void {
     .description('paper trading: consume alerts from the alerts dir exactly once (daemon; SIGINT/SIGTERM stop cleanly)')
     .option('--alerts-dir <dir>', 'the alerts directory (default: config alertsDir, <data-dir>/alerts)')
     .option('--once', 'drain the alerts present now, then exit')
+    .option('--stream', 'also follow the Binance trade stream: stops and targets fire on live prices between candle closes')
     .action(action(async (ctx, f: RunFlags) => runPaper(ctx, f)));
   paper
     .command('status')

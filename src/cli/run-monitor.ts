@@ -9,6 +9,7 @@ import type { Logger } from '../core/log.js';
 import type { Pipeline } from '../scheduler/pipeline.js';
 import type { SignalStep } from '../scheduler/runner.js';
 import { type BreakerState, createServer, SOURCE_NAMES, type SourceFacts, type SourceName, startServer } from '../server/index.js';
+import type { StreamHealthFacts } from '../server/providers.js';
 import { collectAll, collectionItems } from '../sources/collect.js';
 import type { Store } from '../storage/store.js';
 
@@ -21,6 +22,8 @@ export interface MonitorOptions {
   log: Logger;
   pipeline: Pipeline;
   signals: SignalStep;
+  /** The market stream, when one runs: /health then shows each socket. */
+  streams?: () => StreamHealthFacts[];
 }
 
 export async function startMonitor(o: MonitorOptions): Promise<{ app: FastifyInstance; address: string }> {
@@ -37,6 +40,7 @@ export async function startMonitor(o: MonitorOptions): Promise<{ app: FastifyIns
         for (const name of SOURCE_NAMES) out[name] = { breaker: pipeline.sources.clients[name].breaker.state.replace('-', '_') as BreakerState };
         return out;
       },
+      ...(o.streams ? { streams: o.streams } : {}),
     },
     triggers: {
       collect: async (req) => {

@@ -16,6 +16,8 @@ import { createSignalStep } from '../scheduler/signal-step.js';
 import { createDispatcher } from '../signals/notifiers/index.js';
 import { formatSimulation, simulationJson } from '../scheduler/report.js';
 import { DEFAULT_WARMUP_MS, simulate } from '../scheduler/simulate.js';
+import type { CandleItem } from '../scheduler/items.js';
+import { MarketStream } from '../sources/stream/market-stream.js';
 import { openStore } from '../storage/store.js';
 import type { CommandContext } from './context.js';
 import { HEARTBEAT_MS, startMonitor } from './run-monitor.js';
@@ -64,9 +66,16 @@ async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> 
     enableProcessMetrics();
     const dispatcher = createDispatcher(ctx.config, { store, clock: ctx.clock, log: ctx.log });
     const signals = createSignalStep({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, dispatcher });
-    const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals, heartbeatMs: HEARTBEAT_MS });
+    // While the stream is live and has repaired its gaps, the crypto candle items it covers spend no REST call.
+    let stream: MarketStream | undefined;
+    const coveredByStream = (item: CandleItem) => stream?.covers(item.symbol, item.timeframe) ?? false;
+    const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals, heartbeatMs: HEARTBEAT_MS, coveredByStream });
     const scheduler = pipeline.scheduler;
-    const monitor = opts.server === false ? undefined : await startMonitor({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, pipeline, signals }).catch(async (err) => {
+    if (ctx.config.stream.enabled) {
+      stream = new MarketStream({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, binance: pipeline.sources.binance });
+      stream.start();
+    }
+    const monitor = opts.server === false ? undefined : await startMonitor({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, pipeline, signals, streams: stream ? () => (stream as MarketStream).facts() : undefined }).catch(async (err) => {
       await pipeline.close();
       throw err;
     });
@@ -93,6 +102,7 @@ async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> 
       retries.abort();
       await retryLoop.catch(() => undefined);
       // the server stops before the store closes, letting requests in flight finish
+      await stream?.stop();
       await monitor?.app.close();
       await pipeline.close();
     }

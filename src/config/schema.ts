@@ -240,6 +240,12 @@ export const configSchema = z.strictObject({
       staleAfterMs: z.number().int().positive().default(60_000),
       orderBookDepth: z.number().int().min(1).max(1000).default(20),
       orderBookEvery: duration.default('1m'),
+      /** How often the latest mark price and funding rate of each perpetual are stored. */
+      fundingEvery: duration.default('1m'),
+      /** Reconnect backoff: first wait, growth per failed attempt, longest wait. */
+      reconnectBaseMs: z.number().int().positive().default(1000),
+      reconnectFactor: z.number().min(1).default(2),
+      reconnectMaxMs: z.number().int().positive().default(60_000),
     })
     .prefault({}),
   strategies: z.record(z.string(), strategyEntry).default({}),

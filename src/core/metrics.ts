@@ -36,5 +36,10 @@ export const metrics = {
   dataFreshness: new Gauge({ name: 'mts_data_age_seconds', help: 'Age of the newest stored data per item', labelNames: ['item'], registers: [registry] }),
   paperEquity: new Gauge({ name: 'mts_paper_equity', help: 'Paper portfolio equity', registers: [registry] }),
   paperAlerts: new Counter({ name: 'mts_paper_alerts_total', help: 'Alerts consumed by the paper trader per outcome', labelNames: ['status'], registers: [registry] }),
+  streamMessages: new Counter({ name: 'mts_stream_messages_total', help: 'WebSocket stream messages handled per market and kind', labelNames: ['market', 'kind'], registers: [registry] }),
+  streamReconnects: new Counter({ name: 'mts_stream_reconnects_total', help: 'WebSocket stream reconnects per market', labelNames: ['market'], registers: [registry] }),
+  streamBadFrames: new Counter({ name: 'mts_stream_bad_frames_total', help: 'Unreadable stream frames per market (each replaces the socket)', labelNames: ['market'], registers: [registry] }),
+  streamGapsRepaired: new Counter({ name: 'mts_stream_gaps_repaired_total', help: 'Candle gaps repaired by a REST backfill after a (re)connect, per timeframe', labelNames: ['timeframe'], registers: [registry] }),
+  streamConnected: new Gauge({ name: 'mts_stream_connected', help: 'Whether each stream socket is connected (1) or not (0)', labelNames: ['market'], registers: [registry] }),
   budgetCalls: new Gauge({ name: 'mts_api_budget_calls_today', help: 'API calls made today (UTC) per source', labelNames: ['source'], registers: [registry] }),
 };

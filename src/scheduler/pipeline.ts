@@ -10,7 +10,7 @@ import { utcDay } from '../core/time.js';
 import type { FetchLike } from '../sources/http/client.js';
 import { openSources, type Sources } from '../sources/open.js';
 import type { Store } from '../storage/store.js';
-import { scheduleItems, timingOf } from './items.js';
+import { type CandleItem, scheduleItems, timingOf } from './items.js';
 import { collectionRunner, type SignalStep, storedUntil } from './runner.js';
 import { Scheduler } from './scheduler.js';
 
@@ -25,6 +25,8 @@ export interface PipelineOptions {
   signals?: SignalStep;
   /** See SchedulerOptions.heartbeatMs. */
   heartbeatMs?: number;
+  /** Candle items a live stream keeps stored right now (their REST runs are skipped; see runner.ts). */
+  coveredByStream?: (item: CandleItem) => boolean;
 }
 
 export interface Pipeline {
@@ -43,7 +45,7 @@ export async function createPipeline(o: PipelineOptions): Promise<Pipeline> {
   const accounting = sources.clients.accounting;
   const scheduler = new Scheduler({
     items: scheduleItems(config, { macro, signals: o.signals !== undefined }),
-    runner: collectionRunner({ collect: { config, store, sources, clock: sourceClock, log }, store, log, signals: o.signals }),
+    runner: collectionRunner({ collect: { config, store, sources, clock: sourceClock, log }, store, log, signals: o.signals, covered: o.coveredByStream }),
     state: store.ops,
     clock,
     log,

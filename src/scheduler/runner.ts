@@ -12,7 +12,7 @@ import { collectCandles } from '../sources/fallback.js';
 import { fetchMacroRange } from '../sources/macro-range.js';
 import type { Store } from '../storage/store.js';
 import { deriveCandles } from './derive.js';
-import type { ScheduleItem } from './items.js';
+import type { CandleItem, ScheduleItem } from './items.js';
 import type { ItemRunner } from './scheduler.js';
 
 /** Generates signals as of `at` (an hour boundary), writes alerts and hands them to the notifiers. */
@@ -23,6 +23,11 @@ export interface RunnerDeps {
   store: Store;
   log: Logger;
   signals?: SignalStep;
+  /**
+   * True while a live market stream keeps this series stored (src/sources/stream): the run then spends no call and
+   * only derives coarser candles from what the stream stored. False (or absent): the REST collection runs.
+   */
+  covered?: (item: CandleItem) => boolean;
 }
 
 /** Where stored data of an item ends (exclusive): the last candle's close, the day after the last observation. */
@@ -66,15 +71,21 @@ export function collectionRunner(d: RunnerDeps): ItemRunner {
         const r = await untilAborted(fetchMacroRange({ ...d.collect, signal: ctx.signal }, item.series, range.from, range.to - DAY_MS), ctx.signal);
         return { stored: r.stored, until: await storedUntil(d.store, item) };
       }
-      // From where the scheduler's range starts (the last stored candle, or initialLookback on an empty store).
-      const served = await untilAborted(collectCandles({ ...d.collect, signal: ctx.signal }, item.source, item.symbol, item.timeframe, range.from), ctx.signal);
-      if (served.fallback) d.log.warn({ item: item.id, source: served.source }, 'candles came from the fallback source');
+      // A series a live stream keeps stored spends no call; it only derives coarser candles from what was streamed.
+      const streamed = d.covered?.(item) === true;
+      let stored = 0;
+      if (!streamed) {
+        // From where the scheduler's range starts (the last stored candle, or initialLookback on an empty store).
+        const served = await untilAborted(collectCandles({ ...d.collect, signal: ctx.signal }, item.source, item.symbol, item.timeframe, range.from), ctx.signal);
+        if (served.fallback) d.log.warn({ item: item.id, source: served.source }, 'candles came from the fallback source');
+        stored = served.value;
+      }
       const until = await storedUntil(d.store, item);
       let derived = 0;
       if (item.kind === 'candles' && until !== null) {
         for (const coarse of item.derive) derived += await deriveCandles(d.store, { source: item.source, symbol: item.symbol, timeframe: item.timeframe }, coarse, range.from, until);
       }
-      return { stored: served.value + derived, until };
+      return { stored: stored + derived, until };
     } finally {
       ctx.countCalls(accounting.callsMade() - before);
     }

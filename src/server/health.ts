@@ -8,7 +8,7 @@ import { isoTime, parseDuration } from '../core/time.js';
 import type { DashboardRepo, SourceActivity } from '../storage/repos/dashboard.js';
 import type { Store } from '../storage/store.js';
 import { dataFreshness, humanAge, type ItemFreshness } from './freshness.js';
-import { type HealthProvider, SOURCE_NAMES, type SourceFacts, type SourceName } from './providers.js';
+import { type HealthProvider, SOURCE_NAMES, type SourceFacts, type SourceName, type StreamHealthFacts } from './providers.js';
 
 /** idle: nothing has run yet; not_configured: switched off by config; unknown: the check itself could not run. */
 export type ComponentStatus = 'ok' | 'degraded' | 'down' | 'idle' | 'not_configured' | 'unknown';
@@ -30,6 +30,8 @@ export interface HealthReport {
     sources: Record<SourceName, ComponentHealth>;
     paper: ComponentHealth;
     notifiers: ComponentHealth;
+    /** Present when this process runs market streams (a provider gives them). */
+    streams?: Record<string, ComponentHealth>;
   };
 }
 
@@ -96,12 +98,13 @@ export class HealthChecker {
     }
     const paper = await this.guarded(() => this.paper(now));
     const notifiers = await this.guarded(() => this.notifiers());
-    const all = [database, scheduler, ...Object.values(sources), paper, notifiers];
+    const streams = this.o.providers?.streams ? await this.streams() : undefined;
+    const all = [database, scheduler, ...Object.values(sources), paper, notifiers, ...Object.values(streams ?? {})];
     let status: OverallStatus = 'ok';
     // Without the database or the main loop nothing moves: down. Anything else wrong: degraded.
     if (database.status === 'down' || scheduler.status === 'down') status = 'down';
     else if (all.some((c) => rank[c.status] > 0)) status = 'degraded';
-    return { status, timestamp: isoTime(now), components: { database, scheduler, sources, paper, notifiers } };
+    return { status, timestamp: isoTime(now), components: { database, scheduler, sources, paper, notifiers, ...(streams ? { streams } : {}) } };
   }
 
   private async database(now: number): Promise<ComponentHealth> {
@@ -214,6 +217,25 @@ export class HealthChecker {
     const detail = { last_activity: iso(last), age_ms: age, active_within_ms: limit, in_process: false };
     if (age <= limit) return { status: 'ok', reason: `paper engine active ${humanAge(age)} ago`, detail };
     return { status: 'idle', reason: `no paper engine activity for ${humanAge(age)}`, detail };
+  }
+
+  /** Each stream: ok while connected and heard from; degraded otherwise (the REST schedule covers its data). */
+  private async streams(): Promise<Record<string, ComponentHealth>> {
+    const out: Record<string, ComponentHealth> = {};
+    let facts: StreamHealthFacts[];
+    try {
+      facts = await (this.o.providers?.streams?.() ?? []);
+    } catch (err) {
+      return { all: { status: 'unknown', reason: `check failed: ${this.clean(err instanceof Error ? err.message : String(err))}`, detail: {} } };
+    }
+    for (const f of facts) {
+      const detail = { connected: f.connected, last_message_age_ms: f.lastMessageAgeMs, reconnects: f.reconnects, messages: f.messages, stale_after_ms: f.staleAfterMs, covering: f.covering ?? null, series: f.series ?? null };
+      const silent = f.lastMessageAgeMs === null || f.lastMessageAgeMs > f.staleAfterMs;
+      if (!f.connected) out[f.market] = { status: 'degraded', reason: `${f.market} stream disconnected (${f.reconnects} reconnects so far); REST polling covers its data`, detail };
+      else if (silent) out[f.market] = { status: 'degraded', reason: `${f.market} stream connected but silent${f.lastMessageAgeMs === null ? '' : ` for ${humanAge(f.lastMessageAgeMs)}`}`, detail };
+      else out[f.market] = { status: 'ok', reason: `${f.market} stream live, last message ${humanAge(f.lastMessageAgeMs as number)} ago`, detail };
+    }
+    return out;
   }
 
   private async notifiers(): Promise<ComponentHealth> {

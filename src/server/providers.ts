@@ -30,11 +30,28 @@ export interface PaperFacts {
   lastError?: string | null;
 }
 
+/** One WebSocket market stream of this process (src/sources/stream). */
+export interface StreamHealthFacts {
+  market: string;
+  connected: boolean;
+  /** Wall-clock ms since its last frame, or null before the first. */
+  lastMessageAgeMs: number | null;
+  reconnects: number;
+  messages: number;
+  /** A stream silent this long counts as down. */
+  staleAfterMs: number;
+  /** Series whose storage it covers now, of those it carries. */
+  covering?: number;
+  series?: number;
+}
+
 /** Each may be sync or async; each may throw (the component then reports the error). */
 export interface HealthProvider {
   scheduler?(): SchedulerFacts | undefined | Promise<SchedulerFacts | undefined>;
   sources?(): Partial<Record<SourceName, SourceFacts>> | Promise<Partial<Record<SourceName, SourceFacts>>>;
   paper?(): PaperFacts | undefined | Promise<PaperFacts | undefined>;
+  /** The market streams; without it /health has no `streams` component. */
+  streams?(): StreamHealthFacts[] | Promise<StreamHealthFacts[]>;
 }
 
 export interface CollectRequest {

@@ -172,6 +172,7 @@ export function healthReportSchema() {
           sources: { type: 'object', properties: { binance: healthComponent, coingecko: healthComponent, fred: healthComponent } },
           paper: healthComponent,
           notifiers: healthComponent,
+          streams: { type: 'object', additionalProperties: healthComponent },
         },
       },
     },

@@ -33,6 +33,10 @@ export function fakeEnv(h: Pick<Harness, 'binance' | 'coingecko' | 'fred'>): Rec
     MTS_COINGECKO_BASE_URL: `${h.coingecko.url}/api/v3`,
     MTS_FRED_BASE_URL: `${h.fred.url}/fred`,
     MTS_FRED_API_KEY: FRED_KEY,
+    // No stream server in these tests: a closed port keeps `mts run` on the REST schedule (the stream keeps
+    // retrying and never covers an item), instead of reaching the real Binance streams.
+    MTS_BINANCE_WS_URL: 'ws://127.0.0.1:9',
+    MTS_BINANCE_FUTURES_WS_URL: 'ws://127.0.0.1:9',
   };
 }
 
