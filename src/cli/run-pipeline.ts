@@ -10,6 +10,7 @@ import { VirtualClock } from '../core/clock.js';
 import { InputError } from '../core/errors.js';
 import { enableProcessMetrics } from '../core/metrics.js';
 import { DAY_MS, isoTime, parseDuration, parseTimeLoose } from '../core/time.js';
+import { openDistributed } from '../distributed/setup.js';
 import { createPipeline } from '../scheduler/pipeline.js';
 import { ShiftedClock } from '../scheduler/shifted-clock.js';
 import { createSignalStep } from '../scheduler/signal-step.js';
@@ -25,6 +26,7 @@ interface RunOptions {
   start?: string;
   asOf?: string;
   grace: string;
+  distributed?: boolean;
 }
 
 /** How long in-flight work may finish after SIGINT/SIGTERM before it is abandoned. */
@@ -41,6 +43,7 @@ export function registerRun(program: Command): void {
     .option('--simulate <span>', 'run virtual days (1d, 7d) on a virtual clock against the configured sources, over a temporary database')
     .option('--start <time>', 'with --simulate: where virtual time starts (ISO; default now)')
     .option('--as-of <time>', 'run in real time as if started at this moment (ISO), e.g. against a source replaying history')
+    .option('--distributed', 'schedule collection as jobs on the mts-collect queue for `mts worker` processes (needs MTS_REDIS_URL); alerts also go to the mts:alerts stream')
     .option('--grace <duration>', 'on SIGINT/SIGTERM, how long in-flight work may finish before it is abandoned', DEFAULT_GRACE)
     .action(action(async (ctx: CommandContext, opts: RunOptions) => (opts.simulate ? runSimulation(ctx, opts) : runForever(ctx, opts))));
 }
@@ -51,10 +54,12 @@ async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> 
   const store = await ctx.store();
   enableProcessMetrics();
   const dispatcher = createDispatcher(ctx.config, { store, clock: ctx.clock, log: ctx.log });
-  const signals = createSignalStep({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, dispatcher });
-  const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals });
+  const dist = opts.distributed ? await openDistributed(ctx.config, ctx.log) : undefined;
+  if (dist) ctx.onClose(() => dist.close());
+  const signals = createSignalStep({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, dispatcher, ...dist?.signalHooks });
+  const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals, ...(dist ? { runner: dist.runner, laneBy: 'item' as const } : {}) });
   const scheduler = pipeline.scheduler;
-  ctx.log.info({ items: scheduler.items.length, notifiers: dispatcher.channels, db: store.description }, 'mts run: scheduler started');
+  ctx.log.info({ items: scheduler.items.length, notifiers: dispatcher.channels, db: store.description, distributed: dist !== undefined }, 'mts run: scheduler started');
   const lanes = scheduler.start();
   const retries = new AbortController();
   const retryLoop = dispatcher.channels > 0 ? dispatcher.runRetryLoop(RETRY_EVERY_MS, retries.signal) : Promise.resolve();
@@ -92,6 +97,7 @@ function readTime(text: string, flag: string): number {
 }
 
 async function runSimulation(ctx: CommandContext, opts: RunOptions): Promise<void> {
+  if (opts.distributed) throw new InputError('E_FLAG', '--simulate runs one process on a virtual clock; it cannot be combined with --distributed');
   const span = parseDuration(opts.simulate as string, '--simulate');
   if (span <= 0 || span % DAY_MS !== 0) throw new InputError('E_SIMULATE', `--simulate: "${opts.simulate}" is not a whole number of days; use e.g. 1d or 7d`);
   const start = opts.start === undefined ? ctx.clock.now() : readTime(opts.start, '--start');

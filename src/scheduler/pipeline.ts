@@ -12,7 +12,7 @@ import { openSources, type Sources } from '../sources/open.js';
 import type { Store } from '../storage/store.js';
 import { scheduleItems, timingOf } from './items.js';
 import { collectionRunner, type SignalStep, storedUntil } from './runner.js';
-import { Scheduler } from './scheduler.js';
+import { type ItemRunner, Scheduler } from './scheduler.js';
 
 export interface PipelineOptions {
   config: Config;
@@ -23,6 +23,9 @@ export interface PipelineOptions {
   log: Logger;
   fetch?: FetchLike;
   signals?: SignalStep;
+  /** Wraps the in-process runner (distributed mode hands collection to the queue, keeping the signal step). */
+  runner?: (local: ItemRunner) => ItemRunner;
+  laneBy?: 'source' | 'item';
 }
 
 export interface Pipeline {
@@ -39,9 +42,11 @@ export async function createPipeline(o: PipelineOptions): Promise<Pipeline> {
   const macro = sources.fred.hasKey;
   if (!macro) log.warn('no FRED API key (MTS_FRED_API_KEY): the macro tier is left out of the schedule');
   const accounting = sources.clients.accounting;
+  const local = collectionRunner({ collect: { config, store, sources, clock: sourceClock, log }, store, log, signals: o.signals });
   const scheduler = new Scheduler({
     items: scheduleItems(config, { macro, signals: o.signals !== undefined }),
-    runner: collectionRunner({ collect: { config, store, sources, clock: sourceClock, log }, store, log, signals: o.signals }),
+    runner: o.runner ? o.runner(local) : local,
+    laneBy: o.laneBy,
     state: store.ops,
     clock,
     log,

@@ -30,6 +30,8 @@ export interface HealthReport {
     sources: Record<SourceName, ComponentHealth>;
     paper: ComponentHealth;
     notifiers: ComponentHealth;
+    /** Only with MTS_REDIS_URL: unreachable is degraded (the embedded paths keep working). */
+    redis?: ComponentHealth;
   };
 }
 
@@ -96,12 +98,14 @@ export class HealthChecker {
     }
     const paper = await this.guarded(() => this.paper(now));
     const notifiers = await this.guarded(() => this.notifiers());
-    const all = [database, scheduler, ...Object.values(sources), paper, notifiers];
+    const redisCheck = this.o.providers?.redis;
+    const redis = redisCheck ? await this.guarded(async () => ({ ...(await redisCheck()) })) : undefined;
+    const all = [database, scheduler, ...Object.values(sources), paper, notifiers, ...(redis ? [redis] : [])];
     let status: OverallStatus = 'ok';
     // Without the database or the main loop nothing moves: down. Anything else wrong: degraded.
     if (database.status === 'down' || scheduler.status === 'down') status = 'down';
     else if (all.some((c) => rank[c.status] > 0)) status = 'degraded';
-    return { status, timestamp: isoTime(now), components: { database, scheduler, sources, paper, notifiers } };
+    return { status, timestamp: isoTime(now), components: { database, scheduler, sources, paper, notifiers, ...(redis ? { redis } : {}) } };
   }
 
   private async database(now: number): Promise<ComponentHealth> {
