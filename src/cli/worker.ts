@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
+import { parseTimeLoose } from '../core/time.js';
+import { ShiftedClock } from '../scheduler/shifted-clock.js';
 import { enableProcessMetrics } from '../core/metrics.js';
 import { redisSettings } from '../distributed/redis.js';
 import { startWorker } from '../distributed/worker.js';
@@ -12,7 +14,18 @@ import { action } from './run.js';
 
 const QUEUES = ['collect', 'backtest'] as const;
 
-async function runWorker(ctx: CommandContext, f: { queues: string; concurrency?: string }): Promise<void> {
+interface WorkerFlags {
+  queues: string;
+  concurrency?: string;
+  asOf?: string;
+}
+
+async function runWorker(ctx: CommandContext, f: WorkerFlags): Promise<void> {
+  if (f.asOf !== undefined) {
+    const t = parseTimeLoose(f.asOf);
+    if (!Number.isFinite(t)) throw new InputError('E_TIME', `--as-of: cannot read "${f.asOf}" as a time; use ISO, e.g. 2024-03-06T00:00:00Z`);
+    ctx.clock = new ShiftedClock(t);
+  }
   const settings = { ...redisSettings(ctx.config, 'mts worker') };
   const queues = f.queues.split(',').map((q) => q.trim());
   const unknown = queues.filter((q) => !(QUEUES as readonly string[]).includes(q));
@@ -43,5 +56,6 @@ export function registerWorker(program: Command): void {
     .description('take collection and backtest jobs from the Redis queues (needs MTS_REDIS_URL; SIGINT/SIGTERM stop after the jobs in hand)')
     .option('--queues <list>', 'which queues to serve: collect, backtest', 'collect,backtest')
     .option('--concurrency <n>', 'collection jobs at once (default: config distributed.concurrency)')
-    .action(action(async (ctx, f: { queues: string; concurrency?: string }) => runWorker(ctx, f)));
+    .option('--as-of <time>', 'work as if started at this moment (ISO), like `mts run --as-of` (a source replaying history)')
+    .action(action(async (ctx, f: WorkerFlags) => runWorker(ctx, f)));
 }
