@@ -175,6 +175,7 @@ export function healthReportSchema() {
           sources: { type: 'object', properties: { binance: healthComponent, coingecko: healthComponent, fred: healthComponent } },
           paper: healthComponent,
           notifiers: healthComponent,
+          redis: healthComponent,
         },
       },
     },
