@@ -60,6 +60,8 @@ export interface QueueHandle<T> {
 export async function openQueue<T>(name: string, s: RedisSettings, connection: Redis, blocking: Redis): Promise<QueueHandle<T>> {
   const queue = new Queue<T>(name, queueOptions(s, connection));
   const events = new QueueEvents(name, { connection: blocking, prefix: s.prefix });
+  // Every job waited on adds a listener until it finishes; a sweep waits on many at once.
+  events.setMaxListeners(10_000);
   await events.waitUntilReady();
   return {
     queue,
