@@ -46,6 +46,8 @@ export class LatestCache {
 
   /** The cached price of a symbol, or undefined (missing, expired, or Redis away). */
   async price(symbol: string): Promise<CachedPrice | undefined> {
+    // While the connection is down the store answers at once, instead of after the reconnect attempts.
+    if (this.redis.status !== 'ready') return undefined;
     try {
       const text = await this.redis.get(this.priceKey(symbol));
       return text ? (JSON.parse(text) as CachedPrice) : undefined;
@@ -60,6 +62,7 @@ export class LatestCache {
   }
 
   async signals(): Promise<{ at: number; signals: Signal[] } | undefined> {
+    if (this.redis.status !== 'ready') return undefined;
     try {
       const text = await this.redis.get(`${this.prefix}:cache:signals`);
       return text ? (JSON.parse(text) as { at: number; signals: Signal[] }) : undefined;
