@@ -52,7 +52,8 @@ export async function createPipeline(o: PipelineOptions): Promise<Pipeline> {
     log,
     timing: timingOf(config),
     dailyBudget: config.tiers.dailyBudget,
-    callTotals: () => ({ binance: accounting.callsMade('binance'), coingecko: accounting.callsMade('coingecko'), fred: accounting.callsMade('fred') }),
+    // Distributed, the calls are made by workers: the budget adds what each job reports instead.
+    callTotals: o.runner ? undefined : () => ({ binance: accounting.callsMade('binance'), coingecko: accounting.callsMade('coingecko'), fred: accounting.callsMade('fred') }),
     storedUntil: (item) => storedUntil(store, item),
   });
   await scheduler.load();
