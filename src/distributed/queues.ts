@@ -62,6 +62,7 @@ export async function openQueue<T>(name: string, s: RedisSettings, connection: R
   const events = new QueueEvents(name, { connection: blocking, prefix: s.prefix });
   // Every job waited on adds a listener until it finishes; a sweep waits on many at once.
   events.setMaxListeners(10_000);
+  queue.setMaxListeners(10_000);
   await events.waitUntilReady();
   return {
     queue,
