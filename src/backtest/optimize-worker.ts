@@ -5,37 +5,11 @@
 import { parentPort } from 'node:worker_threads';
 import { StrategyRegistry } from '../strategies/registry.js';
 import type { AnyStrategy } from '../strategies/contract.js';
-import { evaluateBacktest, type BacktestRequest } from './run.js';
-import type { EvalJob, EvalResult, EvalTask, ToWorker } from './pool.js';
+import { evaluateTask } from './eval-task.js';
+import type { EvalJob, ToWorker } from './pool.js';
 
 let strategy: AnyStrategy | undefined;
 let job: EvalJob | undefined;
-
-function evaluate(t: EvalTask): EvalResult {
-  const j = job as EvalJob;
-  const req: BacktestRequest = {
-    strategy: strategy as AnyStrategy,
-    origin: j.origin,
-    params: t.params,
-    symbols: j.symbols,
-    base: new Map(j.base),
-    baseTimeframe: j.baseTimeframe,
-    macro: new Map(j.macro),
-    from: t.from ?? j.from,
-    to: t.to ?? j.to,
-    cash: j.cash,
-    feeBps: j.feeBps,
-    slippageBps: j.slippageBps,
-    impact: j.impact,
-    sizeOverride: j.sizeOverride,
-    risk: j.risk,
-  };
-  try {
-    return { id: t.id, metrics: evaluateBacktest(req) };
-  } catch (err) {
-    return { id: t.id, error: err instanceof Error ? err.message : String(err) };
-  }
-}
 
 parentPort?.on('message', async (msg: ToWorker) => {
   try {
@@ -45,7 +19,7 @@ parentPort?.on('message', async (msg: ToWorker) => {
       strategy = (await registry.resolve(msg.job.strategy)).strategy;
       parentPort?.postMessage({ type: 'ready' });
     } else {
-      parentPort?.postMessage({ type: 'results', results: msg.tasks.map(evaluate) });
+      parentPort?.postMessage({ type: 'results', results: msg.tasks.map((t) => evaluateTask(job as EvalJob, strategy as AnyStrategy, t)) });
     }
   } catch (err) {
     parentPort?.postMessage({ type: 'failed', error: err instanceof Error ? err.message : String(err) });

@@ -7,7 +7,7 @@ import { InputError } from '../core/errors.js';
 import { TIMEFRAMES } from '../core/time.js';
 import type { Metrics } from '../analytics/metrics.js';
 import { type Grid, type GridValue, type Objective, combinations, objectiveOf, rank } from './grid.js';
-import { BacktestPool, type EvalJob, type EvalResult } from './pool.js';
+import { BacktestPool, type EvalJob, type EvalResult, type Evaluator } from './pool.js';
 import { type BacktestRequest, decidedSymbols, validateRequest } from './run.js';
 
 export interface OptimizeOptions {
@@ -19,6 +19,8 @@ export interface OptimizeOptions {
   workers: number;
   walkForward?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Where tasks are evaluated (default: `workers` threads in this process). */
+  evaluator?: (job: EvalJob, size: number) => Evaluator | Promise<Evaluator>;
 }
 
 export interface RankedResult {
@@ -112,7 +114,8 @@ export async function optimize(o: OptimizeOptions): Promise<OptimizeDocument> {
   const total = combos.length * (1 + k) + k;
   let before = 0;
   const progress = (done: number) => o.onProgress?.(before + done, total);
-  const pool = new BacktestPool(jobOf(o), Math.min(o.workers, combos.length));
+  const size = Math.min(o.workers, combos.length);
+  const pool = o.evaluator ? await o.evaluator(jobOf(o), size) : new BacktestPool(jobOf(o), size);
   try {
     const all = await pool.run(combos.map((params, id) => ({ id, params })), progress);
     before += combos.length;

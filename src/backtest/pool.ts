@@ -49,7 +49,13 @@ function workerUrl(): URL {
   return new URL(import.meta.url.endsWith('.ts') ? './optimize-worker-tsx.mjs' : './optimize-worker.js', import.meta.url);
 }
 
-export class BacktestPool {
+/** What evaluates a sweep's tasks: worker threads here (BacktestPool), or `mts worker` processes through Redis. */
+export interface Evaluator {
+  run(tasks: readonly EvalTask[], onProgress?: (done: number, total: number) => void): Promise<EvalResult[]>;
+  close(): Promise<void>;
+}
+
+export class BacktestPool implements Evaluator {
   private readonly workers: Worker[] = [];
   private ready: Promise<void>;
 

@@ -26,4 +26,5 @@ export const COMMANDS: CommandEntry[] = [
   { names: ['optimize'], load: async () => (await import('./optimize.js')).registerOptimize },
   { names: ['paper'], load: async () => (await import('./paper.js')).registerPaper },
   { names: ['run'], load: async () => (await import('./run-pipeline.js')).registerRun },
+  { names: ['worker'], load: async () => (await import('./worker.js')).registerWorker },
 ];

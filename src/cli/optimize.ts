@@ -11,6 +11,7 @@ import { addRunOptions, requestFromFlags, type RunFlags } from './backtest-optio
 import type { CommandContext } from './context.js';
 import { progressReporter } from './progress.js';
 import { action } from './run.js';
+import { openSweepQueue } from '../distributed/sweep-queue.js';
 
 interface OptimizeFlags extends RunFlags {
   grid: string;
@@ -19,6 +20,7 @@ interface OptimizeFlags extends RunFlags {
   walkForward?: string;
   top: string;
   out?: string;
+  distributed?: boolean;
 }
 
 function fmt(key: string, v: number | null | undefined): string {
@@ -56,14 +58,16 @@ async function run(ctx: CommandContext, f: OptimizeFlags): Promise<void> {
   const progress = progressReporter('optimize', 'backtests', ctx.log, ctx.clock);
   let doc: OptimizeDocument;
   try {
-    doc = await optimize({ request, strategyRef, grid, objective: f.objective as Objective, workers, walkForward, onProgress: progress.update });
+    const dist = f.distributed ? await openSweepQueue(ctx.config, ctx.log) : undefined;
+    if (dist) ctx.onClose(() => dist.close());
+    doc = await optimize({ request, strategyRef, grid, objective: f.objective as Objective, workers, walkForward, onProgress: progress.update, evaluator: dist?.evaluator });
   } finally {
     progress.stop();
   }
   const bytes = JSON.stringify(doc);
   if (f.out) writeFileSync(f.out, bytes);
   if (ctx.json) return ctx.out(bytes);
-  ctx.out(`optimize ${doc.strategy} on ${doc.symbols.join(', ')}: ${doc.combinations} combinations over ${workers} worker(s), by ${doc.objective}`);
+  ctx.out(`optimize ${doc.strategy} on ${doc.symbols.join(', ')}: ${doc.combinations} combinations over ${f.distributed ? 'the mts-backtest queue' : `${workers} worker(s)`}, by ${doc.objective}`);
   ctx.out(optimizeTable(doc, Number.isFinite(top) && top > 0 ? top : 10));
   if (f.out) ctx.out(`wrote ${f.out}`);
 }
@@ -73,6 +77,7 @@ export function registerOptimize(program: Command): void {
     .requiredOption('--grid <spec>', 'parameters to sweep: name=start:end:step, name=value or name=a|b|c, comma-separated')
     .option('--objective <name>', `what to rank by: ${OBJECTIVES.join(', ')}`, 'sharpe')
     .option('--workers <n>', 'worker threads (default: the CPU count)')
+    .option('--distributed', 'spread the sweep over `mts worker` processes through the mts-backtest queue (needs MTS_REDIS_URL)')
     .option('--walk-forward <k>', 'k folds: optimize on each window, test the winner on the next')
     .option('--top <n>', 'rows of the results table', '10')
     .option('--out <file>', 'write the JSON result (all combinations, ranked, and the folds)')

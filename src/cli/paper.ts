@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { formatMetric } from '../analytics/backtest-report.js';
@@ -17,9 +18,30 @@ interface RunFlags {
   alertsDir?: string;
   once?: boolean;
   stream?: boolean;
+  livePrices?: boolean;
+  consumer?: string;
+}
+
+/** `mts paper --stream`: alerts from the Redis stream in the `paper` consumer group instead of the directory. */
+async function runPaperStream(ctx: CommandContext, f: RunFlags): Promise<void> {
+  const { runStreamPaper } = await import('../distributed/stream-trader.js');
+  const store = await ctx.store();
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const consumer = f.consumer ?? `${os.hostname()}-${process.pid}`;
+    const s = await runStreamPaper({ engine: { store, config: ctx.config, clock: ctx.clock, log: ctx.log }, consumer, signal: stop.signal });
+    ctx.log.info({ ...s, consumer }, 'paper: stopped');
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 async function runPaper(ctx: CommandContext, f: RunFlags): Promise<void> {
+  if (f.stream) return runPaperStream(ctx, f);
   const { config, log, clock } = ctx;
   const dir = path.resolve(f.alertsDir ?? config.alertsDir);
   mkdirSync(dir, { recursive: true });
@@ -45,7 +67,7 @@ async function runPaper(ctx: CommandContext, f: RunFlags): Promise<void> {
   process.once('SIGTERM', onSignal);
   log.info({ dir }, 'paper: consuming alerts');
   // Live ticks between candle closes: stops and targets fire on the streamed price (storage stays with `mts run`).
-  const stream = f.stream ? new MarketStream({ config, store, clock, log, pricesOnly: true }) : undefined;
+  const stream = f.livePrices ? new MarketStream({ config, store, clock, log, pricesOnly: true }) : undefined;
   stream?.onPrice((symbol, price, ts) => engine.onPrice(symbol, price, ts));
   stream?.start();
   try {
@@ -118,7 +140,9 @@ export function registerPaper(program: Command): void {
     .description('paper trading: consume alerts from the alerts dir exactly once (daemon; SIGINT/SIGTERM stop cleanly)')
     .option('--alerts-dir <dir>', 'the alerts directory (default: config alertsDir, <data-dir>/alerts)')
     .option('--once', 'drain the alerts present now, then exit')
-    .option('--stream', 'also follow the Binance trade stream: stops and targets fire on live prices between candle closes')
+    .option('--live-prices', 'also follow the Binance trade stream: stops and targets fire on live prices between candle closes')
+    .option('--stream', 'read alerts from the Redis stream mts:alerts in the `paper` consumer group (needs MTS_REDIS_URL)')
+    .option('--consumer <name>', 'with --stream: this trader\'s stable name in the group (default: host-pid)')
     .action(action(async (ctx, f: RunFlags) => runPaper(ctx, f)));
   paper
     .command('status')

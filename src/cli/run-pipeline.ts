@@ -16,6 +16,7 @@ import { createSignalStep } from '../scheduler/signal-step.js';
 import { createDispatcher } from '../signals/notifiers/index.js';
 import { formatSimulation, simulationJson } from '../scheduler/report.js';
 import { DEFAULT_WARMUP_MS, simulate } from '../scheduler/simulate.js';
+import { openDistributed } from '../distributed/setup.js';
 import type { CandleItem } from '../scheduler/items.js';
 import { MarketStream } from '../sources/stream/market-stream.js';
 import { openStore } from '../storage/store.js';
@@ -29,6 +30,7 @@ interface RunOptions {
   asOf?: string;
   server?: boolean;
   grace: string;
+  distributed?: boolean;
 }
 
 /** How long in-flight work may finish after SIGINT/SIGTERM before it is abandoned. */
@@ -46,6 +48,7 @@ export function registerRun(program: Command): void {
     .option('--start <time>', 'with --simulate: where virtual time starts (ISO; default now)')
     .option('--as-of <time>', 'run in real time as if started at this moment (ISO), e.g. against a source replaying history')
     .option('--no-server', 'do not start the monitoring server (MTS_HTTP_HOST:MTS_HTTP_PORT)')
+    .option('--distributed', 'schedule collection as jobs on the mts-collect queue for `mts worker` processes (needs MTS_REDIS_URL); alerts also go to the mts:alerts stream')
     .option('--grace <duration>', 'on SIGINT/SIGTERM, how long in-flight work may finish before it is abandoned', DEFAULT_GRACE)
     .action(action(async (ctx: CommandContext, opts: RunOptions) => (opts.simulate ? runSimulation(ctx, opts) : runForever(ctx, opts))));
 }
@@ -65,11 +68,13 @@ async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> 
     const store = await ctx.store();
     enableProcessMetrics();
     const dispatcher = createDispatcher(ctx.config, { store, clock: ctx.clock, log: ctx.log });
-    const signals = createSignalStep({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, dispatcher });
+    const dist = opts.distributed ? await openDistributed(ctx.config, ctx.log) : undefined;
+    if (dist) ctx.onClose(() => dist.close());
+    const signals = createSignalStep({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, dispatcher, ...dist?.signalHooks });
     // While the stream is live and has repaired its gaps, the crypto candle items it covers spend no REST call.
     let stream: MarketStream | undefined;
     const coveredByStream = (item: CandleItem) => stream?.covers(item.symbol, item.timeframe) ?? false;
-    const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals, heartbeatMs: HEARTBEAT_MS, coveredByStream });
+    const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals, heartbeatMs: HEARTBEAT_MS, coveredByStream, ...(dist ? { runner: dist.runner, laneBy: 'item' as const } : {}) });
     const scheduler = pipeline.scheduler;
     if (ctx.config.stream.enabled) {
       stream = new MarketStream({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, binance: pipeline.sources.binance });

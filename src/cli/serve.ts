@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../core/errors.js';
 import { enableProcessMetrics } from '../core/metrics.js';
 import { createServer, startServer } from '../server/server.js';
+import type { HealthProvider, PriceLookup } from '../server/providers.js';
 import { action } from './run.js';
 
 /** `mts serve`: the monitoring server alone (SPEC §12), until SIGINT or SIGTERM. */
@@ -25,7 +26,19 @@ export function registerServe(program: Command): void {
         const config = Object.freeze({ ...ctx.config, http: Object.freeze(http) });
         const store = await ctx.store();
         enableProcessMetrics();
-        const app = await createServer({ config, store, clock: ctx.clock, logger: ctx.log });
+        // With MTS_REDIS_URL, /health reports the shared Redis (degraded while it is away).
+        let providers: HealthProvider | undefined;
+        let prices: PriceLookup | undefined;
+        if (config.redisUrl) {
+          const { connectRedis, redisHealth } = await import('../distributed/redis.js');
+          const redis = connectRedis(config.redisUrl, 'serve', ctx.log);
+          ctx.onClose(() => redis.quit().then(() => undefined, () => redis.disconnect()));
+          providers = { redis: () => redisHealth(redis) };
+          const { LatestCache } = await import('../storage/cache.js');
+          const cache = new LatestCache(redis, config.distributed.prefix, 60_000);
+          prices = (symbol) => cache.price(symbol);
+        }
+        const app = await createServer({ config, store, clock: ctx.clock, logger: ctx.log, providers, prices });
         const address = await startServer(app, config);
         ctx.log.info({ address }, 'monitoring server listening');
         if (!ctx.json) ctx.out(`MTS monitor on ${address} (dashboard /, health /health, metrics /metrics, API docs /docs)`);

@@ -23,6 +23,7 @@ const ENV_MAP: [string, string, ('int' | 'list')?][] = [
   ['MTS_DATA_DIR', 'dataDir'],
   ['MTS_DB_URL', 'dbUrl'],
   ['MTS_REDIS_URL', 'redisUrl'],
+  ['MTS_REDIS_PREFIX', 'distributed.prefix'],
   ['MTS_LOG_LEVEL', 'logLevel'],
   ['MTS_ALERTS_DIR', 'alertsDir'],
   ['MTS_COINGECKO_API_KEY', 'sources.coingecko.apiKey'],

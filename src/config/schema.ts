@@ -291,6 +291,24 @@ export const configSchema = z.strictObject({
       maxAttempts: z.number().int().min(1).default(5),
     })
     .prefault({}),
+  /** Scale-out on Redis (SPEC §13); used only when redisUrl is set. */
+  distributed: z
+    .strictObject({
+      /** Prefix of every Redis key and BullMQ queue MTS makes (several deployments can share one Redis). */
+      prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -').default('mts'),
+      /** Jobs a worker runs at once per queue (collection waits on rate limits, so more than one helps). */
+      concurrency: z.number().int().min(1).max(64).default(4),
+      /** How long a worker's lock on a job lasts without renewal; a dead worker's job is taken over after it. */
+      lockDuration: duration.default('30s'),
+      /** Attempts per job before it counts as failed, with exponential backoff from backoffBase. */
+      attempts: z.number().int().min(1).default(5),
+      backoffBase: duration.default('2s'),
+      /** A stream entry a paper trader has held unacknowledged this long is claimed by another. */
+      claimIdle: duration.default('60s'),
+      /** How long cached latest prices and signals live. */
+      cacheTtl: duration.default('15m'),
+    })
+    .prefault({}),
   http: z
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),

@@ -12,7 +12,7 @@ import { openSources, type Sources } from '../sources/open.js';
 import type { Store } from '../storage/store.js';
 import { type CandleItem, scheduleItems, timingOf } from './items.js';
 import { collectionRunner, type SignalStep, storedUntil } from './runner.js';
-import { Scheduler } from './scheduler.js';
+import { type ItemRunner, Scheduler } from './scheduler.js';
 
 export interface PipelineOptions {
   config: Config;
@@ -27,6 +27,9 @@ export interface PipelineOptions {
   heartbeatMs?: number;
   /** Candle items a live stream keeps stored right now (their REST runs are skipped; see runner.ts). */
   coveredByStream?: (item: CandleItem) => boolean;
+  /** Wraps the in-process runner (distributed mode hands collection to the queue, keeping the signal step). */
+  runner?: (local: ItemRunner) => ItemRunner;
+  laneBy?: 'source' | 'item';
 }
 
 export interface Pipeline {
@@ -43,15 +46,18 @@ export async function createPipeline(o: PipelineOptions): Promise<Pipeline> {
   const macro = sources.fred.hasKey;
   if (!macro) log.warn('no FRED API key (MTS_FRED_API_KEY): the macro tier is left out of the schedule');
   const accounting = sources.clients.accounting;
+  const local = collectionRunner({ collect: { config, store, sources, clock: sourceClock, log }, store, log, signals: o.signals, covered: o.coveredByStream });
   const scheduler = new Scheduler({
     items: scheduleItems(config, { macro, signals: o.signals !== undefined }),
-    runner: collectionRunner({ collect: { config, store, sources, clock: sourceClock, log }, store, log, signals: o.signals, covered: o.coveredByStream }),
+    runner: o.runner ? o.runner(local) : local,
+    laneBy: o.laneBy,
     state: store.ops,
     clock,
     log,
     timing: timingOf(config),
     dailyBudget: config.tiers.dailyBudget,
-    callTotals: () => ({ binance: accounting.callsMade('binance'), coingecko: accounting.callsMade('coingecko'), fred: accounting.callsMade('fred') }),
+    // Distributed, the calls are made by workers: the budget adds what each job reports instead.
+    callTotals: o.runner ? undefined : () => ({ binance: accounting.callsMade('binance'), coingecko: accounting.callsMade('coingecko'), fred: accounting.callsMade('fred') }),
     storedUntil: (item) => storedUntil(store, item),
     heartbeatMs: o.heartbeatMs,
   });

@@ -59,6 +59,11 @@ export interface SchedulerOptions {
   heartbeatMs?: number;
   /** Where stored data ends for an item with no state yet (e.g. the latest stored candle + one step). */
   storedUntil?: (item: ScheduleItem) => Promise<number | null>;
+  /**
+   * One lane per source (default: this process paces each source) or per item (distributed: workers run items
+   * side by side and the shared rate limits pace each source).
+   */
+  laneBy?: 'source' | 'item';
 }
 
 export type ItemStatus = 'ok' | 'pending' | 'unhealthy';
@@ -124,8 +129,9 @@ export class Scheduler {
   /** Runs the lanes until stop(); resolves when every lane has ended and state is stored. */
   start(): Promise<void> {
     if (this.states.size !== this.o.items.length) throw new Error('Scheduler.load() must run before start()');
-    const lanes = new Map<ItemSource, ScheduleItem[]>();
-    for (const item of this.o.items) lanes.set(item.source, [...(lanes.get(item.source) ?? []), item]);
+    const lanes = new Map<string, ScheduleItem[]>();
+    const laneOf = (item: ScheduleItem): string => (this.o.laneBy === 'item' ? item.id : item.source);
+    for (const item of this.o.items) lanes.set(laneOf(item), [...(lanes.get(laneOf(item)) ?? []), item]);
     this.lanes = Promise.all([...lanes.values()].map((items) => this.lane(items))).then(() => undefined);
     return this.lanes;
   }

@@ -7,7 +7,8 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { aggregateSignals, aggregationOptions } from '../signals/aggregate.js';
 import { emitAlerts } from '../signals/alerting.js';
-import { validateAlert } from '../signals/alerts/schema.js';
+import { type Alert, validateAlert } from '../signals/alerts/schema.js';
+import type { Signal } from '../core/types.js';
 import { enabledStrategies, generateSignals } from '../signals/generate.js';
 import type { AlertDispatcher } from '../signals/notifiers/index.js';
 import type { Store } from '../storage/store.js';
@@ -22,6 +23,10 @@ export interface SignalStepOptions {
   /** Where alerts are sent; none in simulations. */
   dispatcher?: AlertDispatcher;
   alertsDir?: string;
+  /** Called with each new alert after it is recorded (scale-out appends it to the alert stream). */
+  publish?: (alert: Alert) => Promise<void>;
+  /** Called with each step's signals (scale-out caches them). */
+  onSignals?: (at: number, signals: readonly Signal[]) => Promise<void>;
 }
 
 export function createSignalStep(o: SignalStepOptions): SignalStep {
@@ -31,11 +36,15 @@ export function createSignalStep(o: SignalStepOptions): SignalStep {
     const aggregated = aggregateSignals(result.signals, aggregationOptions(o.config));
     const emitted = await emitAlerts(o.store, o.config, aggregated, o.clock.now(), o.alertsDir);
     for (const e of emitted.errors) o.log.error({ at }, e);
-    if (o.dispatcher) {
+    if (o.onSignals) await o.onSignals(at, result.signals).catch((err) => o.log.warn({ err: String(err) }, 'caching the latest signals failed'));
+    if (o.dispatcher || o.publish) {
       for (const a of emitted.alerts) {
         const stored = await o.store.signals.getAlert(a.id);
         const parsed = stored ? validateAlert(stored.body) : undefined;
-        if (parsed?.ok) await o.dispatcher.dispatch(parsed.alert, a.file);
+        if (!parsed?.ok) continue;
+        if (o.dispatcher) await o.dispatcher.dispatch(parsed.alert, a.file);
+        // The alert is recorded and its file written either way; a failed append is logged with the alert id.
+        if (o.publish) await o.publish(parsed.alert).catch((err) => o.log.error({ alert: parsed.alert.id, err: String(err) }, 'appending the alert to the alert stream failed'));
       }
     }
     if (result.signals.length || emitted.alerts.length) o.log.info({ signals: result.signals.length, aggregated: aggregated.length, alerts: emitted.alerts.length }, 'signals generated');

@@ -32,6 +32,8 @@ export interface HealthReport {
     notifiers: ComponentHealth;
     /** Present when this process runs market streams (a provider gives them). */
     streams?: Record<string, ComponentHealth>;
+    /** Only with MTS_REDIS_URL: unreachable is degraded (the embedded paths keep working). */
+    redis?: ComponentHealth;
   };
 }
 
@@ -99,12 +101,14 @@ export class HealthChecker {
     const paper = await this.guarded(() => this.paper(now));
     const notifiers = await this.guarded(() => this.notifiers());
     const streams = this.o.providers?.streams ? await this.streams() : undefined;
-    const all = [database, scheduler, ...Object.values(sources), paper, notifiers, ...Object.values(streams ?? {})];
+    const redisCheck = this.o.providers?.redis;
+    const redis = redisCheck ? await this.guarded(async () => ({ ...(await redisCheck()) })) : undefined;
+    const all = [database, scheduler, ...Object.values(sources), paper, notifiers, ...Object.values(streams ?? {}), ...(redis ? [redis] : [])];
     let status: OverallStatus = 'ok';
     // Without the database or the main loop nothing moves: down. Anything else wrong: degraded.
     if (database.status === 'down' || scheduler.status === 'down') status = 'down';
     else if (all.some((c) => rank[c.status] > 0)) status = 'degraded';
-    return { status, timestamp: isoTime(now), components: { database, scheduler, sources, paper, notifiers, ...(streams ? { streams } : {}) } };
+    return { status, timestamp: isoTime(now), components: { database, scheduler, sources, paper, notifiers, ...(streams ? { streams } : {}), ...(redis ? { redis } : {}) } };
   }
 
   private async database(now: number): Promise<ComponentHealth> {

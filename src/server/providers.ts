@@ -45,8 +45,16 @@ export interface StreamHealthFacts {
   series?: number;
 }
 
+/** The shared Redis of a scale-out deployment (SPEC §13); absent when MTS_REDIS_URL is not set. */
+export interface RedisFacts {
+  status: 'ok' | 'degraded';
+  reason: string;
+  detail: Record<string, unknown>;
+}
+
 /** Each may be sync or async; each may throw (the component then reports the error). */
 export interface HealthProvider {
+  redis?(): RedisFacts | Promise<RedisFacts>;
   scheduler?(): SchedulerFacts | undefined | Promise<SchedulerFacts | undefined>;
   sources?(): Partial<Record<SourceName, SourceFacts>> | Promise<Partial<Record<SourceName, SourceFacts>>>;
   paper?(): PaperFacts | undefined | Promise<PaperFacts | undefined>;
@@ -70,3 +78,6 @@ export interface TriggerHandlers {
   collect?(req: CollectRequest): Promise<unknown>;
   signals?(req: SignalsRequest): Promise<unknown>;
 }
+
+/** The latest price of a symbol from a cache (Redis), when one is configured; undefined when it has none. */
+export type PriceLookup = (symbol: string) => Promise<{ price: number; ts: number } | undefined>;

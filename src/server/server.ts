@@ -21,7 +21,7 @@ import type { ServerContext } from './context.js';
 import { dashboardRoutes } from './dashboard.js';
 import { HealthChecker, type HealthReport } from './health.js';
 import { metricsRoute, requestMetrics } from './metrics.js';
-import type { HealthProvider, TriggerHandlers } from './providers.js';
+import type { HealthProvider, PriceLookup, TriggerHandlers } from './providers.js';
 
 export interface ServerOptions {
   config: Config;
@@ -34,6 +34,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** How long the database may take to answer the health ping. */
   dbTimeoutMs?: number;
+  /** Latest prices from Redis (scale-out); storage answers without it. */
+  prices?: PriceLookup;
 }
 
 const healthComponent = { type: 'object', properties: { status: { type: 'string' }, reason: { type: 'string' }, detail: { type: 'object', additionalProperties: true } } };
@@ -66,6 +68,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     providers: opts.providers ?? {},
     triggers: opts.triggers ?? {},
     secrets: secretValues(config),
+    ...(opts.prices ? { prices: opts.prices } : {}),
   };
   const checker = new HealthChecker({ store, repo: ctx.repo, config, clock, providers: ctx.providers, dbTimeoutMs: opts.dbTimeoutMs });
 
@@ -173,6 +176,7 @@ export function healthReportSchema() {
           paper: healthComponent,
           notifiers: healthComponent,
           streams: { type: 'object', additionalProperties: healthComponent },
+          redis: healthComponent,
         },
       },
     },

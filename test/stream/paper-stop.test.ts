@@ -68,7 +68,7 @@ describe('a streamed price between candle closes', () => {
   });
 });
 
-describe('a prices-only stream (`mts paper --stream`)', () => {
+describe('a prices-only stream (`mts paper --live-prices`)', () => {
   let h: StreamHarness;
   afterAll(() => h?.close());
 

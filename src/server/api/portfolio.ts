@@ -64,7 +64,9 @@ const portfolioSchema = {
 export function portfolioRoutes(ctx: ServerContext) {
   /** Marks a position at the newest stored candle close of its symbol (any timeframe). */
   const mark = async (p: PaperPositionRow) => {
-    const latest = await ctx.store.candles.latest(p.symbol);
+    const stored = await ctx.store.candles.latest(p.symbol);
+    const cached = ctx.prices ? await ctx.prices(p.symbol) : undefined;
+    const latest = cached && (!stored || cached.ts > stored.ts) ? { close: cached.price, ts: cached.ts } : stored;
     const price = latest?.close ?? null;
     const sign = p.side === 'SHORT' ? -1 : 1;
     return {

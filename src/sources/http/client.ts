@@ -4,7 +4,7 @@ import type { Logger } from '../../core/log.js';
 import type { CallAccounting } from './accounting.js';
 import { type BackoffPolicy, backoffDelay, parseRetryAfter } from './backoff.js';
 import { isOpenBreakerError, type SourceBreaker } from './breaker.js';
-import type { TokenBucket } from './rate-limiter.js';
+import type { Limiter } from './rate-limiter.js';
 
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; signal: AbortSignal }) => Promise<Response>;
 
@@ -12,7 +12,7 @@ export interface SourceClientOptions {
   source: string;
   clock: Clock;
   log: Logger;
-  limiter: TokenBucket;
+  limiter: Limiter;
   breaker: SourceBreaker;
   accounting: CallAccounting;
   timeoutMs: number;

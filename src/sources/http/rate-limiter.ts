@@ -8,13 +8,27 @@ export interface BucketLimits {
   safetyFraction: number;
 }
 
+/** What the client stack asks of a rate limiter: this bucket in one process, or one shared by many (Redis). */
+export interface Limiter {
+  /** Waits until `weight` may be spent, then spends it. */
+  take(weight?: number, signal?: AbortSignal): Promise<void>;
+  /** Stops every taker until ms from now (Retry-After, a ban). */
+  pause(ms: number): void;
+}
+
+/** The bucket's size and refill rate for published limits (the same for the local and the shared bucket). */
+export function bucketShape(limits: BucketLimits): { capacity: number; refillPerMs: number } {
+  const rate = limits.limit * limits.safetyFraction;
+  return { capacity: Math.max(1, Math.floor(limits.limit - rate)), refillPerMs: rate / limits.windowMs };
+}
+
 /**
  * A weight-aware token bucket on the injected Clock. It refills at `limit × safetyFraction` per window and holds
  * at most the headroom the safety fraction leaves (`limit × (1 − safetyFraction)`), so burst plus refill inside
  * any one window never exceeds the published limit, whether the remote counts a fixed or a rolling window.
  * Takers are served first come, first served.
  */
-export class TokenBucket {
+export class TokenBucket implements Limiter {
   readonly capacity: number;
   readonly refillPerMs: number;
   private tokens: number;
@@ -26,9 +40,9 @@ export class TokenBucket {
     limits: BucketLimits,
     private readonly clock: Clock,
   ) {
-    const rate = limits.limit * limits.safetyFraction;
-    this.refillPerMs = rate / limits.windowMs;
-    this.capacity = Math.max(1, Math.floor(limits.limit - rate));
+    const shape = bucketShape(limits);
+    this.refillPerMs = shape.refillPerMs;
+    this.capacity = shape.capacity;
     this.tokens = this.capacity;
     this.last = clock.now();
   }

@@ -4,7 +4,7 @@ import type { Logger } from '../../core/log.js';
 import { type ApiCallStore, CallAccounting } from './accounting.js';
 import { SourceBreaker } from './breaker.js';
 import { type FetchLike, SourceClient } from './client.js';
-import { TokenBucket } from './rate-limiter.js';
+import { type BucketLimits, type Limiter, TokenBucket } from './rate-limiter.js';
 
 export const SOURCE_NAMES = ['binance', 'coingecko', 'fred'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
@@ -19,6 +19,8 @@ export interface StackDeps {
   calls?: ApiCallStore;
   fetch?: FetchLike;
   random?: () => number;
+  /** The rate limiter of a source (default: a token bucket in this process; scale-out shares one in Redis). */
+  limiter?: (source: SourceName, limits: BucketLimits) => Limiter;
 }
 
 /** The three source clients sharing one accounting; `close` flushes the records and stops the breakers' timers. */
@@ -52,7 +54,7 @@ export function createSourceClients(config: Config, deps: StackDeps): SourceClie
       source,
       clock: deps.clock,
       log: deps.log,
-      limiter: new TokenBucket({ limit, windowMs: s.limitWindowMs, safetyFraction }, deps.clock),
+      limiter: (deps.limiter ?? ((_, limits) => new TokenBucket(limits, deps.clock)))(source, { limit, windowMs: s.limitWindowMs, safetyFraction }),
       breaker,
       accounting,
       timeoutMs: s.timeoutMs,
