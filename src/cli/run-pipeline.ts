@@ -16,7 +16,9 @@ import { createSignalStep } from '../scheduler/signal-step.js';
 import { createDispatcher } from '../signals/notifiers/index.js';
 import { formatSimulation, simulationJson } from '../scheduler/report.js';
 import { DEFAULT_WARMUP_MS, simulate } from '../scheduler/simulate.js';
-import { openStore } from '../storage/store.js';
+import { openStore, type Store } from '../storage/store.js';
+import type { Config } from '../config/schema.js';
+import { liveConfig } from './live-config.js';
 import type { CommandContext } from './context.js';
 import { action } from './run.js';
 
@@ -42,22 +44,25 @@ export function registerRun(program: Command): void {
     .option('--start <time>', 'with --simulate: where virtual time starts (ISO; default now)')
     .option('--as-of <time>', 'run in real time as if started at this moment (ISO), e.g. against a source replaying history')
     .option('--grace <duration>', 'on SIGINT/SIGTERM, how long in-flight work may finish before it is abandoned', DEFAULT_GRACE)
-    .action(action(async (ctx: CommandContext, opts: RunOptions) => (opts.simulate ? runSimulation(ctx, opts) : runForever(ctx, opts))));
+    .action(action(async (ctx: CommandContext, opts: RunOptions, cmd: Command) => (opts.simulate ? runSimulation(ctx, opts, cmd) : runForever(ctx, opts, cmd))));
 }
 
-async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> {
+async function runForever(ctx: CommandContext, opts: RunOptions, cmd: Command): Promise<void> {
   const grace = parseDuration(opts.grace, '--grace');
   if (opts.asOf !== undefined) ctx.clock = new ShiftedClock(readTime(opts.asOf, '--as-of'));
   const store = await ctx.store();
   enableProcessMetrics();
-  const dispatcher = createDispatcher(ctx.config, { store, clock: ctx.clock, log: ctx.log });
-  const signals = createSignalStep({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, dispatcher });
+  const live = liveConfig(ctx, cmd);
+  const notify = notifiers(ctx, store, live.holder.current);
+  // New notifier settings take effect at once: a new dispatcher, the old one's retry loop stopped.
+  live.holder.subscribe(({ changed, current }) => {
+    if (changed.includes('notifiers')) notify.replace(current);
+  });
+  const signals = createSignalStep({ config: live.holder, store, clock: ctx.clock, log: ctx.log, dispatcher: { dispatch: (a, f) => notify.current.dispatch(a, f) } });
   const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals });
   const scheduler = pipeline.scheduler;
-  ctx.log.info({ items: scheduler.items.length, notifiers: dispatcher.channels, db: store.description }, 'mts run: scheduler started');
+  ctx.log.info({ items: scheduler.items.length, notifiers: notify.current.channels, db: store.description }, 'mts run: scheduler started');
   const lanes = scheduler.start();
-  const retries = new AbortController();
-  const retryLoop = dispatcher.channels > 0 ? dispatcher.runRetryLoop(RETRY_EVERY_MS, retries.signal) : Promise.resolve();
   let stopping: Promise<void> | undefined;
   const stop = (sig: string) => {
     if (stopping) return;
@@ -76,13 +81,41 @@ async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> 
   try {
     await lanes;
   } finally {
-    retries.abort();
-    await retryLoop.catch(() => undefined);
+    live.stop();
+    await notify.close();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
     await pipeline.close();
   }
   ctx.log.info({ callsToday: scheduler.budget.today(), totals: scheduler.totals }, 'mts run: stopped');
+}
+
+/** The alert dispatcher of the running config and its retry loop; replaced whole when the notifier settings change. */
+function notifiers(ctx: CommandContext, store: Store, config: Config) {
+  const start = (c: Config) => {
+    const dispatcher = createDispatcher(c, { store, clock: ctx.clock, log: ctx.log });
+    const retries = new AbortController();
+    const loop = dispatcher.channels > 0 ? dispatcher.runRetryLoop(RETRY_EVERY_MS, retries.signal) : Promise.resolve();
+    return { dispatcher, retries, loop };
+  };
+  let cur = start(config);
+  const stopped: Promise<void>[] = [];
+  return {
+    get current() {
+      return cur.dispatcher;
+    },
+    replace(c: Config) {
+      const old = cur;
+      cur = start(c);
+      old.retries.abort();
+      stopped.push(old.loop.catch(() => undefined));
+      ctx.log.info({ channels: cur.dispatcher.channels }, 'notifiers reconfigured');
+    },
+    async close() {
+      cur.retries.abort();
+      await Promise.all([cur.loop.catch(() => undefined), ...stopped]);
+    },
+  };
 }
 
 function readTime(text: string, flag: string): number {
@@ -91,7 +124,7 @@ function readTime(text: string, flag: string): number {
   return t;
 }
 
-async function runSimulation(ctx: CommandContext, opts: RunOptions): Promise<void> {
+async function runSimulation(ctx: CommandContext, opts: RunOptions, cmd: Command): Promise<void> {
   const span = parseDuration(opts.simulate as string, '--simulate');
   if (span <= 0 || span % DAY_MS !== 0) throw new InputError('E_SIMULATE', `--simulate: "${opts.simulate}" is not a whole number of days; use e.g. 1d or 7d`);
   const start = opts.start === undefined ? ctx.clock.now() : readTime(opts.start, '--start');
@@ -102,7 +135,10 @@ async function runSimulation(ctx: CommandContext, opts: RunOptions): Promise<voi
     const clock = new VirtualClock(start - DEFAULT_WARMUP_MS);
     ctx.log.info({ from: isoTime(start), days: span / DAY_MS }, 'simulating the schedule on a virtual clock');
     // Signals and alert files as `mts run` makes them, into the temporary folder; nothing is sent to a notifier.
-    const signals = createSignalStep({ config: ctx.config, store, clock, log: ctx.log, alertsDir: path.join(dir, 'alerts') });
+    // The config file is watched here too, so a strategy change made while a long simulation runs is used from the next hour on.
+    const live = liveConfig(ctx, cmd);
+    ctx.onClose(() => live.stop());
+    const signals = createSignalStep({ config: live.holder, store, clock, log: ctx.log, alertsDir: path.join(dir, 'alerts') });
     const report = await simulate({ config: ctx.config, store, log: ctx.log, clock, start, until: start + span, signals });
     if (ctx.json) ctx.out(JSON.stringify(simulationJson(report)));
     else ctx.out(`${formatSimulation(report, ctx.config.tiers.dailyBudget)}\n(warm-up: the hour before the start filled the empty database with ${report.warmupCalls} calls, not counted above)`);

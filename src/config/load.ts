@@ -148,6 +148,13 @@ export interface LoadOptions {
   cwd?: string;
 }
 
+/** The config file the loader reads: --config, else MTS_CONFIG, else ./mts.config.yaml when present. */
+export function configFileOf(flags: ConfigFlags, env: Env, cwd: string): string | undefined {
+  const file = flags.config ?? env.MTS_CONFIG;
+  if (file) return file;
+  return existsSync(path.join(cwd, 'mts.config.yaml')) ? 'mts.config.yaml' : undefined;
+}
+
 /** Loads defaults < file < env < flags, validates once and freezes. Throws ConfigError (exit 2) when invalid. */
 export function loadConfig(opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
@@ -155,8 +162,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const flags = opts.flags ?? {};
   const layers: [string, Layer][] = [];
 
-  let file = flags.config ?? env.MTS_CONFIG;
-  if (!file && existsSync(path.join(cwd, 'mts.config.yaml'))) file = 'mts.config.yaml';
+  const file = configFileOf(flags, env, cwd);
   if (file) layers.push([`config file ${file}`, readConfigFile(path.resolve(cwd, file))]);
   layers.push(['environment', envLayer(env)]);
   const flagLayer: Layer = mergeLayers((flags.overrides ?? {}) as Layer);
