@@ -3,7 +3,7 @@
  * the running pipeline (operator). Every mutating route here is audited by the access hooks (src/server/access.ts).
  */
 import type { FastifyInstance } from 'fastify';
-import { maskConfig } from '../../config/mask.js';
+import { maskConfig, scrub } from '../../config/mask.js';
 import { parseTime } from '../../core/time.js';
 import { createApiKey, ROLES, type Role } from '../../security/keys.js';
 import type { ServerContext } from '../context.js';
@@ -115,7 +115,7 @@ export function adminRoutes(ctx: ServerContext) {
         if (!reload) return reply.code(503).send(unavailable('config file is being watched'));
         const r = await reload();
         req.auditDetail = r.ok ? `changed: ${(r.changed ?? []).join(', ') || 'nothing'}` : 'rejected';
-        if (!r.ok) return reply.code(400).send({ error: 'bad_request', message: `the config file was rejected; the running config stays: ${r.error ?? ''}` });
+        if (!r.ok) return reply.code(400).send({ error: 'bad_request', message: scrub(`the config file was rejected; the running config stays: ${r.error ?? ''}`, ctx.secrets) });
         return { ok: true, changed: r.changed ?? [], needs_restart: r.needsRestart ?? [] };
       },
     );
