@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConfig } from '../src/config/load.js';
+import { buildConfig, loadConfig } from '../src/config/load.js';
 import { VirtualClock } from '../src/core/clock.js';
 import { memoryLogger } from '../src/core/log.js';
 import { createServer } from '../src/server/server.js';
@@ -188,10 +188,24 @@ describe('no secret in any output', () => {
     }
   });
 
+  it('a rejected config names the bad secret setting without showing its value', () => {
+    const err = (() => {
+      try {
+        loadConfig({ env: { MTS_API_TOKEN: 'GREPshort', MTS_SMTP_URL: 'GREPnotaurl:pw' }, cwd: dir, flags: { config: path.join(dir, 'mts.config.yaml') } });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err?.message).toMatch(/http\.apiToken = \*\*\*.*at least 16 characters/);
+    expect(err?.message).toMatch(/notifiers\.smtpUrl = \*\*\*/);
+    outputs.push({ where: 'config error', text: err?.message ?? '' });
+    minted.push('GREPshort', 'GREPnotaurl:pw');
+  });
+
   it('none of the collected output holds any secret', () => {
     const secrets = [...Object.values(SECRET), SMTP_URL, ...minted, ...minted.filter((k) => k.startsWith('mts_')).map((k) => k.split('_')[2])];
     expect(outputs.length).toBeGreaterThan(100);
-    expect(minted.length).toBe(4);
+    expect(minted.length).toBe(6);
     const leaks: string[] = [];
     for (const o of outputs) for (const s of secrets) if (o.text.includes(s)) leaks.push(`${o.where} contains ${s.slice(0, 6)}…`);
     expect(leaks).toEqual([]);

@@ -110,6 +110,9 @@ export function readConfigFile(file: string): Layer {
   return parsed;
 }
 
+/** Settings whose values are secrets (or URLs that may hold one), never echoed in an error. */
+const SECRET_FIELD = /(apiKey|apiToken|webhookSecret|smtpUrl|webhookUrls|discordWebhookUrls|dbUrl|redisUrl)(\.\d+)?$/;
+
 function describeValue(v: unknown): string {
   if (v === undefined) return '(missing)';
   const s = JSON.stringify(v);
@@ -127,7 +130,8 @@ function formatIssues(issues: z.core.$ZodIssue[], layers: [string, Layer][], mer
     }
     const field = keys.map(String).join('.') || '(root)';
     const origin = [...layers].reverse().find(([, l]) => getPath(l, keys) !== undefined)?.[0];
-    const value = issue.code === 'unrecognized_keys' ? '' : ` = ${describeValue(getPath(merged, keys))}`;
+    // A rejected secret is still a secret: its field is named, its value is not shown.
+    const value = issue.code === 'unrecognized_keys' ? '' : SECRET_FIELD.test(field) ? ' = ***' : ` = ${describeValue(getPath(merged, keys))}`;
     const allowed = issue.code === 'invalid_value' && 'values' in issue ? ` (allowed: ${issue.values.map(String).join(', ')})` : '';
     return `  ${field}${value}${origin ? ` [from ${origin}]` : ''}: ${msg}${allowed}`;
   });
