@@ -8,8 +8,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkStrategies } from '../src/cli/live-config.js';
+import { pipelineTriggers } from '../src/cli/run-server.js';
+import { createApiKey } from '../src/security/keys.js';
+import { createServer } from '../src/server/server.js';
 import { ConfigHolder, type ConfigChange } from '../src/config/holder.js';
-import { loadConfig } from '../src/config/load.js';
+import { buildConfig, loadConfig } from '../src/config/load.js';
 import { VirtualClock } from '../src/core/clock.js';
 import { memoryLogger } from '../src/core/log.js';
 import { HOUR_MS } from '../src/core/time.js';
@@ -145,5 +148,46 @@ describe('hot reload of the running config', () => {
     expect(holder.current.http.port).toBe(8080);
     expect(holder.current.strategies.sma_cross.weight).toBe(0.5);
     expect(mem.lines.some((l) => l.includes('need a restart') && l.includes('http'))).toBe(true);
+  });
+
+  it('mts run --serve wiring: an operator pauses and resumes over the API, an admin reload of an invalid file is refused', async () => {
+    writeConfig({});
+    const mem = memoryLogger();
+    const holder = new ConfigHolder(load(), { load, validate: (c) => checkStrategies(c), log: mem.logger });
+    const clock = new VirtualClock(lastTs);
+    const step = createSignalStep({ config: holder, store, clock, log: mem.logger, alertsDir: path.join(dir, 'alerts') });
+    const token = 'reload-admin-token-0123456789';
+    const app = await createServer({ config: buildConfig({ http: { apiToken: token } }), store, clock, triggers: pipelineTriggers(holder, step, clock) });
+    try {
+      const op = await createApiKey(store, { name: 'ops', role: 'operator' }, clock.now());
+      const asOp = { authorization: `Bearer ${op.key}` };
+      const paused = await app.inject({ method: 'POST', url: '/api/v1/strategies/sma_cross/pause', headers: asOp });
+      expect(paused.json()).toEqual({ name: 'sma_cross', paused: ['sma_cross'], changed: true });
+      expect(holder.current.strategies.sma_cross.enabled).toBe(false);
+      // An operator may not reload the config; an admin may, and an invalid file is refused with the reason.
+      expect((await app.inject({ method: 'POST', url: '/api/v1/config/reload', headers: asOp })).statusCode).toBe(403);
+      writeConfig({ weight: 'heavy' });
+      const refused = await app.inject({ method: 'POST', url: '/api/v1/config/reload', headers: { authorization: `Bearer ${token}` } });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().message).toMatch(/rejected; the running config stays.*strategies\.sma_cross\.weight/s);
+      expect(holder.current.strategies.sma_cross.weight).toBe(0.4);
+      writeConfig({ weight: 0.6 });
+      const ok = await app.inject({ method: 'POST', url: '/api/v1/config/reload', headers: { authorization: `Bearer ${token}` } });
+      expect(ok.json()).toEqual({ ok: true, changed: ['strategies'], needs_restart: [] });
+      // The pause outlives the reload.
+      expect(holder.current.strategies.sma_cross).toMatchObject({ weight: 0.6, enabled: false });
+      const resumed = await app.inject({ method: 'POST', url: '/api/v1/strategies/sma_cross/resume', headers: asOp });
+      expect(resumed.json()).toEqual({ name: 'sma_cross', paused: [], changed: true });
+      const audit = await store.security.listAudit({ limit: 5 });
+      expect(audit.items.map((e) => `${e.result} ${e.action}`)).toEqual([
+        'ok POST /api/v1/strategies/:name/resume',
+        'ok POST /api/v1/config/reload',
+        'error POST /api/v1/config/reload',
+        'denied POST /api/v1/config/reload',
+        'ok POST /api/v1/strategies/:name/pause',
+      ]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -19,6 +19,7 @@ import { DEFAULT_WARMUP_MS, simulate } from '../scheduler/simulate.js';
 import { openStore, type Store } from '../storage/store.js';
 import type { Config } from '../config/schema.js';
 import { liveConfig } from './live-config.js';
+import { startRunServer } from './run-server.js';
 import type { CommandContext } from './context.js';
 import { action } from './run.js';
 
@@ -27,6 +28,7 @@ interface RunOptions {
   start?: string;
   asOf?: string;
   grace: string;
+  serve?: boolean;
 }
 
 /** How long in-flight work may finish after SIGINT/SIGTERM before it is abandoned. */
@@ -43,6 +45,7 @@ export function registerRun(program: Command): void {
     .option('--simulate <span>', 'run virtual days (1d, 7d) on a virtual clock against the configured sources, over a temporary database')
     .option('--start <time>', 'with --simulate: where virtual time starts (ISO; default now)')
     .option('--as-of <time>', 'run in real time as if started at this moment (ISO), e.g. against a source replaying history')
+    .option('--serve', 'also run the monitoring server (MTS_HTTP_HOST:MTS_HTTP_PORT), with signal, pause/resume and reload routes wired to this pipeline')
     .option('--grace <duration>', 'on SIGINT/SIGTERM, how long in-flight work may finish before it is abandoned', DEFAULT_GRACE)
     .action(action(async (ctx: CommandContext, opts: RunOptions, cmd: Command) => (opts.simulate ? runSimulation(ctx, opts, cmd) : runForever(ctx, opts, cmd))));
 }
@@ -61,6 +64,7 @@ async function runForever(ctx: CommandContext, opts: RunOptions, cmd: Command): 
   const signals = createSignalStep({ config: live.holder, store, clock: ctx.clock, log: ctx.log, dispatcher: { dispatch: (a, f) => notify.current.dispatch(a, f) } });
   const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals });
   const scheduler = pipeline.scheduler;
+  const server = opts.serve ? await startRunServer(ctx, store, live.holder, signals) : undefined;
   ctx.log.info({ items: scheduler.items.length, notifiers: notify.current.channels, db: store.description }, 'mts run: scheduler started');
   const lanes = scheduler.start();
   let stopping: Promise<void> | undefined;
@@ -81,6 +85,7 @@ async function runForever(ctx: CommandContext, opts: RunOptions, cmd: Command): 
   try {
     await lanes;
   } finally {
+    await server?.close();
     live.stop();
     await notify.close();
     process.off('SIGINT', onInt);
