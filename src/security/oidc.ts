@@ -92,7 +92,8 @@ export function createOidcVerifier(cfg: OidcConfig, clock: Clock, fetchImpl: typ
       } catch (err) {
         return { ok: false, reason: refusal(err) };
       }
-      return { ok: true, subject: String(payload.sub), role: roleFromClaims(payload, cfg) };
+      // Capped: the subject goes into the audit log and rate-limit keys.
+      return { ok: true, subject: String(payload.sub).slice(0, 200), role: roleFromClaims(payload, cfg) };
     },
   };
 }
