@@ -7,7 +7,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkStrategies } from '../src/cli/live-config.js';
+import type { Command } from 'commander';
+import type { CommandContext } from '../src/cli/context.js';
+import { checkStrategies, liveConfig } from '../src/cli/live-config.js';
 import { pipelineTriggers } from '../src/cli/run-server.js';
 import { createApiKey } from '../src/security/keys.js';
 import { createServer } from '../src/server/server.js';
@@ -188,6 +190,36 @@ describe('hot reload of the running config', () => {
       ]);
     } finally {
       await app.close();
+    }
+  });
+
+  it('mts run audits reloads from the file or SIGHUP: who, what changed, rejected ones with the reason', async () => {
+    writeConfig({});
+    const mem = memoryLogger();
+    const ctx = { config: load(), log: mem.logger, clock: new VirtualClock(lastTs) } as unknown as CommandContext;
+    const cmd = { optsWithGlobals: () => ({ config: file }) } as unknown as Command;
+    const live = liveConfig(ctx, cmd, store);
+    try {
+      expect(live.file).toBe(file);
+      writeConfig({ weight: 0.3 });
+      live.holder.reload('SIGHUP');
+      writeConfig({ weight: -2 });
+      live.holder.reload('file');
+      // The audit write is not awaited by the reload (and the file watcher may add entries of its own): wait for both.
+      const find = async () => {
+        const items = (await store.security.listAudit({ limit: 10 })).items.filter((e) => e.action === 'config reload');
+        return { hup: items.find((e) => e.actor === 'signal:SIGHUP'), bad: items.find((e) => e.actor === `file:${file}`) };
+      };
+      let got = await find();
+      for (let i = 0; i < 100 && !(got.hup && got.bad); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        got = await find();
+      }
+      expect(got.hup).toMatchObject({ origin: 'local', result: 'ok', detail: 'changed: strategies' });
+      expect(got.bad).toMatchObject({ origin: 'local', result: 'error', detail: expect.stringMatching(/strategies\.sma_cross\.weight/) });
+      expect(live.holder.current.strategies.sma_cross.weight).toBe(0.3);
+    } finally {
+      live.stop();
     }
   });
 });

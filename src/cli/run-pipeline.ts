@@ -55,7 +55,7 @@ async function runForever(ctx: CommandContext, opts: RunOptions, cmd: Command): 
   if (opts.asOf !== undefined) ctx.clock = new ShiftedClock(readTime(opts.asOf, '--as-of'));
   const store = await ctx.store();
   enableProcessMetrics();
-  const live = liveConfig(ctx, cmd);
+  const live = liveConfig(ctx, cmd, store);
   const notify = notifiers(ctx, store, live.holder.current);
   // New notifier settings take effect at once: a new dispatcher, the old one's retry loop stopped.
   live.holder.subscribe(({ changed, current }) => {

@@ -32,6 +32,8 @@ export interface ConfigHolderOptions {
   /** Extra checks a new config must pass (e.g. every enabled strategy accepts its parameters); throw to reject. */
   validate?: (config: Config) => void;
   log: Logger;
+  /** Told of every reload attempt and its outcome (`mts run` writes them to the audit log). */
+  onReload?: (reason: string, result: ReloadResult) => void;
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -76,6 +78,12 @@ export class ConfigHolder {
 
   /** Reads the file again; applies its live sections when valid, keeps everything when not. */
   reload(reason: string): ReloadResult {
+    const result = this.read(reason);
+    this.o.onReload?.(reason, result);
+    return result;
+  }
+
+  private read(reason: string): ReloadResult {
     let next: Config;
     try {
       next = this.o.load();
