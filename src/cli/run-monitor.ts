@@ -9,7 +9,7 @@ import type { Logger } from '../core/log.js';
 import type { Pipeline } from '../scheduler/pipeline.js';
 import type { SignalStep } from '../scheduler/runner.js';
 import { type BreakerState, createServer, SOURCE_NAMES, type SourceFacts, type SourceName, startServer } from '../server/index.js';
-import type { StreamHealthFacts } from '../server/providers.js';
+import type { StreamHealthFacts, TriggerHandlers } from '../server/providers.js';
 import { collectAll, collectionItems } from '../sources/collect.js';
 import type { Store } from '../storage/store.js';
 
@@ -22,6 +22,8 @@ export interface MonitorOptions {
   log: Logger;
   pipeline: Pipeline;
   signals: SignalStep;
+  /** Strategy pause/resume, config reload and the signal trigger of the live config (see run-server.ts). */
+  controls?: TriggerHandlers;
   /** The market stream, when one runs: /health then shows each socket. */
   streams?: () => StreamHealthFacts[];
 }
@@ -48,6 +50,7 @@ export async function startMonitor(o: MonitorOptions): Promise<{ app: FastifyIns
         return collectAll(items, { config: o.config, store: o.store, sources: pipeline.sources, clock: o.clock, log: o.log });
       },
       signals: async (req) => o.signals(req.at ?? o.clock.now(), new AbortController().signal),
+      ...o.controls,
     },
   });
   return { app, address: await startServer(app, o.config) };

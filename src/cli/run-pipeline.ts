@@ -19,7 +19,10 @@ import { DEFAULT_WARMUP_MS, simulate } from '../scheduler/simulate.js';
 import { openDistributed } from '../distributed/setup.js';
 import type { CandleItem } from '../scheduler/items.js';
 import { MarketStream } from '../sources/stream/market-stream.js';
-import { openStore } from '../storage/store.js';
+import { openStore, type Store } from '../storage/store.js';
+import type { Config } from '../config/schema.js';
+import { liveConfig } from './live-config.js';
+import { pipelineTriggers } from './run-server.js';
 import type { CommandContext } from './context.js';
 import { HEARTBEAT_MS, startMonitor } from './run-monitor.js';
 import { action } from './run.js';
@@ -50,10 +53,10 @@ export function registerRun(program: Command): void {
     .option('--no-server', 'do not start the monitoring server (MTS_HTTP_HOST:MTS_HTTP_PORT)')
     .option('--distributed', 'schedule collection as jobs on the mts-collect queue for `mts worker` processes (needs MTS_REDIS_URL); alerts also go to the mts:alerts stream')
     .option('--grace <duration>', 'on SIGINT/SIGTERM, how long in-flight work may finish before it is abandoned', DEFAULT_GRACE)
-    .action(action(async (ctx: CommandContext, opts: RunOptions) => (opts.simulate ? runSimulation(ctx, opts) : runForever(ctx, opts))));
+    .action(action(async (ctx: CommandContext, opts: RunOptions, cmd: Command) => (opts.simulate ? runSimulation(ctx, opts, cmd) : runForever(ctx, opts, cmd))));
 }
 
-async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> {
+async function runForever(ctx: CommandContext, opts: RunOptions, cmd: Command): Promise<void> {
   const grace = parseDuration(opts.grace, '--grace');
   if (opts.asOf !== undefined) ctx.clock = new ShiftedClock(readTime(opts.asOf, '--as-of'));
   // Signals are caught from the first moment: one that arrives during start-up stops the run once it is up.
@@ -67,10 +70,17 @@ async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> 
   try {
     const store = await ctx.store();
     enableProcessMetrics();
-    const dispatcher = createDispatcher(ctx.config, { store, clock: ctx.clock, log: ctx.log });
+    // The live config: strategy params, weights, enabled strategies, risk and notifiers reload from the file or SIGHUP.
+    const live = liveConfig(ctx, cmd, store);
+    ctx.onClose(() => live.stop());
+    const notify = notifiers(ctx, store, live.holder.current);
+    ctx.onClose(() => notify.close());
+    live.holder.subscribe(({ changed, current }) => {
+      if (changed.includes('notifiers')) notify.replace(current);
+    });
     const dist = opts.distributed ? await openDistributed(ctx.config, ctx.log) : undefined;
     if (dist) ctx.onClose(() => dist.close());
-    const signals = createSignalStep({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, dispatcher, ...dist?.signalHooks });
+    const signals = createSignalStep({ config: live.holder, store, clock: ctx.clock, log: ctx.log, dispatcher: { dispatch: (a, f) => notify.current.dispatch(a, f) }, ...dist?.signalHooks });
     // While the stream is live and has repaired its gaps, the crypto candle items it covers spend no REST call.
     let stream: MarketStream | undefined;
     const coveredByStream = (item: CandleItem) => stream?.covers(item.symbol, item.timeframe) ?? false;
@@ -80,14 +90,12 @@ async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> 
       stream = new MarketStream({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, binance: pipeline.sources.binance });
       stream.start();
     }
-    const monitor = opts.server === false ? undefined : await startMonitor({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, pipeline, signals, streams: stream ? () => (stream as MarketStream).facts() : undefined }).catch(async (err) => {
+    const monitor = opts.server === false ? undefined : await startMonitor({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, pipeline, signals, controls: pipelineTriggers(live.holder, signals, ctx.clock), streams: stream ? () => (stream as MarketStream).facts() : undefined }).catch(async (err) => {
       await pipeline.close();
       throw err;
     });
-    ctx.log.info({ items: scheduler.items.length, notifiers: dispatcher.channels, monitor: monitor?.address ?? 'off', db: store.description }, 'mts run: scheduler started');
+    ctx.log.info({ items: scheduler.items.length, notifiers: notify.current.channels, monitor: monitor?.address ?? 'off', db: store.description }, 'mts run: scheduler started');
     const lanes = scheduler.start();
-    const retries = new AbortController();
-    const retryLoop = dispatcher.channels > 0 ? dispatcher.runRetryLoop(RETRY_EVERY_MS, retries.signal) : Promise.resolve();
     let stopping = false;
     stop = (sig: string) => {
       if (stopping) return;
@@ -104,8 +112,6 @@ async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> 
     try {
       await lanes;
     } finally {
-      retries.abort();
-      await retryLoop.catch(() => undefined);
       // the server stops before the store closes, letting requests in flight finish
       await stream?.stop();
       await monitor?.app.close();
@@ -118,13 +124,41 @@ async function runForever(ctx: CommandContext, opts: RunOptions): Promise<void> 
   }
 }
 
+/** The alert dispatcher of the running config and its retry loop; replaced whole when the notifier settings change. */
+function notifiers(ctx: CommandContext, store: Store, config: Config) {
+  const start = (c: Config) => {
+    const dispatcher = createDispatcher(c, { store, clock: ctx.clock, log: ctx.log });
+    const retries = new AbortController();
+    const loop = dispatcher.channels > 0 ? dispatcher.runRetryLoop(RETRY_EVERY_MS, retries.signal) : Promise.resolve();
+    return { dispatcher, retries, loop };
+  };
+  let cur = start(config);
+  const stopped: Promise<void>[] = [];
+  return {
+    get current() {
+      return cur.dispatcher;
+    },
+    replace(c: Config) {
+      const old = cur;
+      cur = start(c);
+      old.retries.abort();
+      stopped.push(old.loop.catch(() => undefined));
+      ctx.log.info({ channels: cur.dispatcher.channels }, 'notifiers reconfigured');
+    },
+    async close() {
+      cur.retries.abort();
+      await Promise.all([cur.loop.catch(() => undefined), ...stopped]);
+    },
+  };
+}
+
 function readTime(text: string, flag: string): number {
   const t = parseTimeLoose(text);
   if (!Number.isFinite(t)) throw new InputError('E_TIME', `${flag}: cannot read "${text}" as a time; use ISO, e.g. 2024-03-06T00:00:00Z`);
   return t;
 }
 
-async function runSimulation(ctx: CommandContext, opts: RunOptions): Promise<void> {
+async function runSimulation(ctx: CommandContext, opts: RunOptions, cmd: Command): Promise<void> {
   const span = parseDuration(opts.simulate as string, '--simulate');
   if (span <= 0 || span % DAY_MS !== 0) throw new InputError('E_SIMULATE', `--simulate: "${opts.simulate}" is not a whole number of days; use e.g. 1d or 7d`);
   const start = opts.start === undefined ? ctx.clock.now() : readTime(opts.start, '--start');
@@ -135,7 +169,10 @@ async function runSimulation(ctx: CommandContext, opts: RunOptions): Promise<voi
     const clock = new VirtualClock(start - DEFAULT_WARMUP_MS);
     ctx.log.info({ from: isoTime(start), days: span / DAY_MS }, 'simulating the schedule on a virtual clock');
     // Signals and alert files as `mts run` makes them, into the temporary folder; nothing is sent to a notifier.
-    const signals = createSignalStep({ config: ctx.config, store, clock, log: ctx.log, alertsDir: path.join(dir, 'alerts') });
+    // The config file is watched here too, so a strategy change made while a long simulation runs is used from the next hour on.
+    const live = liveConfig(ctx, cmd);
+    ctx.onClose(() => live.stop());
+    const signals = createSignalStep({ config: live.holder, store, clock, log: ctx.log, alertsDir: path.join(dir, 'alerts') });
     const report = await simulate({ config: ctx.config, store, log: ctx.log, clock, start, until: start + span, signals });
     if (ctx.json) ctx.out(JSON.stringify(simulationJson(report)));
     else ctx.out(`${formatSimulation(report, ctx.config.tiers.dailyBudget)}\n(warm-up: the hour before the start filled the empty database with ${report.warmupCalls} calls, not counted above)`);

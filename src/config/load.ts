@@ -111,6 +111,9 @@ export function readConfigFile(file: string): Layer {
   return parsed;
 }
 
+/** Settings whose values are secrets (or URLs that may hold one), never echoed in an error. */
+const SECRET_FIELD = /(apiKey|apiToken|webhookSecret|smtpUrl|webhookUrls|discordWebhookUrls|dbUrl|redisUrl)(\.\d+)?$/;
+
 function describeValue(v: unknown): string {
   if (v === undefined) return '(missing)';
   const s = JSON.stringify(v);
@@ -128,7 +131,8 @@ function formatIssues(issues: z.core.$ZodIssue[], layers: [string, Layer][], mer
     }
     const field = keys.map(String).join('.') || '(root)';
     const origin = [...layers].reverse().find(([, l]) => getPath(l, keys) !== undefined)?.[0];
-    const value = issue.code === 'unrecognized_keys' ? '' : ` = ${describeValue(getPath(merged, keys))}`;
+    // A rejected secret is still a secret: its field is named, its value is not shown.
+    const value = issue.code === 'unrecognized_keys' ? '' : SECRET_FIELD.test(field) ? ' = ***' : ` = ${describeValue(getPath(merged, keys))}`;
     const allowed = issue.code === 'invalid_value' && 'values' in issue ? ` (allowed: ${issue.values.map(String).join(', ')})` : '';
     return `  ${field}${value}${origin ? ` [from ${origin}]` : ''}: ${msg}${allowed}`;
   });
@@ -149,6 +153,13 @@ export interface LoadOptions {
   cwd?: string;
 }
 
+/** The config file the loader reads: --config, else MTS_CONFIG, else ./mts.config.yaml when present. */
+export function configFileOf(flags: ConfigFlags, env: Env, cwd: string): string | undefined {
+  const file = flags.config ?? env.MTS_CONFIG;
+  if (file) return file;
+  return existsSync(path.join(cwd, 'mts.config.yaml')) ? 'mts.config.yaml' : undefined;
+}
+
 /** Loads defaults < file < env < flags, validates once and freezes. Throws ConfigError (exit 2) when invalid. */
 export function loadConfig(opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
@@ -156,8 +167,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const flags = opts.flags ?? {};
   const layers: [string, Layer][] = [];
 
-  let file = flags.config ?? env.MTS_CONFIG;
-  if (!file && existsSync(path.join(cwd, 'mts.config.yaml'))) file = 'mts.config.yaml';
+  const file = configFileOf(flags, env, cwd);
   if (file) layers.push([`config file ${file}`, readConfigFile(path.resolve(cwd, file))]);
   layers.push(['environment', envLayer(env)]);
   const flagLayer: Layer = mergeLayers((flags.overrides ?? {}) as Layer);

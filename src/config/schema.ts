@@ -316,6 +316,23 @@ export const configSchema = z.strictObject({
       apiToken: z.string().min(16, 'at least 16 characters').optional(),
       /** Requests per minute each client IP may make to /api/v1 (429 above); 0 turns the limit off. */
       rateLimitPerMinute: z.number().int().min(0).default(600),
+      /** Optional OIDC/OAuth 2.0 issuer whose JWT bearer tokens are accepted (roles from a claim). */
+      oidc: z
+        .strictObject({
+          issuer: url,
+          audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+          /** Where the issuer's signing keys are; default: `jwks_uri` of `<issuer>/.well-known/openid-configuration`. */
+          jwksUrl: url.optional(),
+          /** The claim holding the user's groups or roles (a string or an array of strings); dots reach into objects. */
+          roleClaim: z.string().min(1).default('roles'),
+          /** Claim value → MTS role; the highest mapped value wins. */
+          roleMap: z.record(z.string(), z.enum(['viewer', 'operator', 'admin'])).default({}),
+          /** Role of a valid token whose claim maps to nothing; unset = such a token is refused (403). */
+          defaultRole: z.enum(['viewer', 'operator', 'admin']).optional(),
+          /** Allowed clock skew when checking exp/nbf, in seconds. */
+          clockToleranceSec: z.number().int().min(0).max(300).default(30),
+        })
+        .optional(),
     })
     .prefault({}),
 });

@@ -15,13 +15,18 @@ import type { Store } from '../storage/store.js';
 import { StrategyRegistry } from '../strategies/registry.js';
 import type { SignalStep } from './runner.js';
 
+/** Something that holds the running config (a ConfigHolder); read at every step, so a reload takes effect at the next one. */
+export interface ConfigSource {
+  readonly current: Config;
+}
+
 export interface SignalStepOptions {
-  config: Config;
+  config: Config | ConfigSource;
   store: Store;
   clock: Clock;
   log: Logger;
   /** Where alerts are sent; none in simulations. */
-  dispatcher?: AlertDispatcher;
+  dispatcher?: Pick<AlertDispatcher, 'dispatch'>;
   alertsDir?: string;
   /** Called with each new alert after it is recorded (scale-out appends it to the alert stream). */
   publish?: (alert: Alert) => Promise<void>;
@@ -30,11 +35,14 @@ export interface SignalStepOptions {
 }
 
 export function createSignalStep(o: SignalStepOptions): SignalStep {
-  const strategies = enabledStrategies(new StrategyRegistry(), o.config);
+  const registry = new StrategyRegistry();
+  const source: ConfigSource = 'current' in o.config ? o.config : { current: o.config };
   return async (at) => {
-    const result = await generateSignals({ store: o.store, config: o.config, at, strategies, log: o.log });
-    const aggregated = aggregateSignals(result.signals, aggregationOptions(o.config));
-    const emitted = await emitAlerts(o.store, o.config, aggregated, o.clock.now(), o.alertsDir);
+    const config = source.current;
+    const strategies = enabledStrategies(registry, config);
+    const result = await generateSignals({ store: o.store, config, at, strategies, log: o.log });
+    const aggregated = aggregateSignals(result.signals, aggregationOptions(config));
+    const emitted = await emitAlerts(o.store, config, aggregated, o.clock.now(), o.alertsDir);
     for (const e of emitted.errors) o.log.error({ at }, e);
     if (o.onSignals) await o.onSignals(at, result.signals).catch((err) => o.log.warn({ err: String(err) }, 'caching the latest signals failed'));
     if (o.dispatcher || o.publish) {

@@ -2,9 +2,8 @@
  * Bearer-token checks. Tokens are compared as SHA-256 digests with crypto.timingSafeEqual, so neither the content
  * nor the length of the configured token leaks through response timing.
  */
-import crypto from 'node:crypto';
 import { isIP } from 'node:net';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { ConfigError } from '../core/errors.js';
 
 /** True for hosts only this machine can reach. */
@@ -26,11 +25,7 @@ export function assertSafeBinding(host: string, token: string | undefined): void
   }
 }
 
-const digest = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest();
-
-export function tokensMatch(given: string, expected: string): boolean {
-  return crypto.timingSafeEqual(digest(given), digest(expected));
-}
+export { tokensMatch } from '../security/principal.js';
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
 export function bearerToken(req: FastifyRequest): string | undefined {
@@ -38,25 +33,4 @@ export function bearerToken(req: FastifyRequest): string | undefined {
   if (typeof h !== 'string') return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
   return m ? m[1] : undefined;
-}
-
-/**
- * Checks the request's bearer token; on failure sends 401 (missing/wrong token) or 403 (no token configured, so
- * the route is disabled) and returns false.
- */
-export function requireToken(req: FastifyRequest, reply: FastifyReply, expected: string | undefined): boolean {
-  if (!expected) {
-    void reply.code(403).send({ error: 'forbidden', message: 'this route needs MTS_API_TOKEN to be configured on the server' });
-    return false;
-  }
-  const given = bearerToken(req);
-  if (given === undefined || !tokensMatch(given, expected)) {
-    req.log.warn({ route: req.routeOptions.url, ip: req.ip }, 'authentication failed');
-    void reply
-      .code(401)
-      .header('www-authenticate', 'Bearer realm="mts"')
-      .send({ error: 'unauthorized', message: given === undefined ? 'send Authorization: Bearer <MTS_API_TOKEN>' : 'invalid token' });
-    return false;
-  }
-  return true;
 }

@@ -73,10 +73,23 @@ export interface SignalsRequest {
   at?: number;
 }
 
-/** Work the two POST routes start; the result (any JSON) is returned to the caller. */
+/** Pausing and resuming strategies of the running signal step (a ConfigHolder in `mts run`). */
+export interface StrategyControl {
+  /** Known strategy names; an unknown one is a 404. */
+  names(): string[];
+  pause(name: string): void;
+  /** False when the strategy was not paused. */
+  resume(name: string): boolean;
+  paused(): string[];
+}
+
+/** Work the POST routes start; the result (any JSON) is returned to the caller. */
 export interface TriggerHandlers {
   collect?(req: CollectRequest): Promise<unknown>;
   signals?(req: SignalsRequest): Promise<unknown>;
+  strategies?: StrategyControl;
+  /** Reads the config file again (valid changes to live settings apply; an invalid file is rejected). */
+  reloadConfig?(): Promise<{ ok: boolean; changed?: string[]; needsRestart?: string[]; error?: string }>;
 }
 
 /** The latest price of a symbol from a cache (Redis), when one is configured; undefined when it has none. */

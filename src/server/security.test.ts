@@ -99,12 +99,12 @@ describe('binding and tokens', () => {
 });
 
 describe('the POST routes that start work', () => {
-  it('on loopback, reads are open but POST needs the token; without a configured token POST is forbidden', async () => {
+  it('on loopback, reads are open but POST needs an operator credential; without one it is refused', async () => {
     const open = await server({});
     expect((await open.inject({ method: 'GET', url: '/api/v1/signals' })).statusCode).toBe(200);
-    const forbidden = await open.inject({ method: 'POST', url: '/api/v1/collect', payload: {} });
-    expect(forbidden.statusCode).toBe(403);
-    expect(forbidden.json().message).toMatch(/MTS_API_TOKEN/);
+    const refused = await open.inject({ method: 'POST', url: '/api/v1/collect', payload: {} });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().message).toMatch(/operator role.*MTS_API_TOKEN/);
 
     const guarded = await server({ http: { apiToken: TOKEN } }, { collect: async () => ({ stored: 1 }) });
     expect((await guarded.inject({ method: 'POST', url: '/api/v1/collect', payload: {} })).statusCode).toBe(401);

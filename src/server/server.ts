@@ -11,12 +11,16 @@ import type { Clock } from '../core/clock.js';
 import { ErrorKind, MtsError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { DashboardRepo } from '../storage/repos/dashboard.js';
+import { createOidcVerifier } from '../security/oidc.js';
+import { Authenticator } from '../security/principal.js';
 import type { Store } from '../storage/store.js';
 import { backtestRoutes } from './api/backtests.js';
 import { marketRoutes } from './api/market.js';
 import { portfolioRoutes } from './api/portfolio.js';
 import { signalRoutes } from './api/signals.js';
-import { assertSafeBinding, isLoopbackHost, requireToken } from './auth.js';
+import { accessControl, rateKeyOf } from './access.js';
+import { adminRoutes } from './api/admin.js';
+import { assertSafeBinding, isLoopbackHost } from './auth.js';
 import type { ServerContext } from './context.js';
 import { dashboardRoutes } from './dashboard.js';
 import { HealthChecker, type HealthReport } from './health.js';
@@ -36,6 +40,8 @@ export interface ServerOptions {
   dbTimeoutMs?: number;
   /** Latest prices from Redis (scale-out); storage answers without it. */
   prices?: PriceLookup;
+  /** Used for OIDC discovery (tests pass their own). */
+  fetch?: typeof fetch;
 }
 
 const healthComponent = { type: 'object', properties: { status: { type: 'string' }, reason: { type: 'string' }, detail: { type: 'object', additionalProperties: true } } };
@@ -70,10 +76,13 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
     secrets: secretValues(config),
     ...(opts.prices ? { prices: opts.prices } : {}),
   };
+  const oidc = config.http.oidc ? createOidcVerifier(config.http.oidc, clock, opts.fetch) : undefined;
+  const authenticator = new Authenticator({ store, clock, token, oidc });
   const checker = new HealthChecker({ store, repo: ctx.repo, config, clock, providers: ctx.providers, dbTimeoutMs: opts.dbTimeoutMs });
 
   app.addSchema(healthReportSchema());
   requestMetrics(app);
+  securityHeaders(app);
   app.setErrorHandler((err: any, req, reply) => {
     const message = scrub(err instanceof Error ? err.message : String(err), ctx.secrets);
     if (err.validation) return reply.code(400).send({ error: 'bad_request', message: validationMessage(err) });
@@ -91,7 +100,7 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
   await app.register(swagger, {
     openapi: {
       info: { title: 'MTS monitoring API', version: '1', description: 'Health, metrics and the read API of MTS. Times are UTC epoch ms.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'MTS_API_TOKEN' } } },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'MTS_API_TOKEN, an API key from `mts keys create`, or a JWT of the configured OIDC issuer' } } },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -118,32 +127,40 @@ export async function createServer(opts: ServerOptions): Promise<FastifyInstance
 
   await app.register(
     async (api) => {
-      // Per-IP limit first, so failed token guesses count too.
+      // Credentials first (no answer yet), then the limiter keyed by the credential or the address, then the decision.
+      accessControl(api, { authenticator, loopback, store, clock, log: opts.logger });
       const max = config.http.rateLimitPerMinute;
       if (max > 0) {
         await api.register(rateLimit, {
           max,
           timeWindow: 60_000,
-          errorResponseBuilder: (_req, c) =>
-            Object.assign(new Error(`rate limit: at most ${c.max} requests per minute from one address; retry in ${c.after}`), { statusCode: 429, code: 'too_many_requests' }),
-        });
-      }
-      // Off loopback, every API route needs the token; on loopback only the mutating ones do (checked per route).
-      if (!loopback) {
-        api.addHook('onRequest', async (req, reply) => {
-          if (!requireToken(req, reply, token)) return reply;
+          keyGenerator: rateKeyOf,
+          errorResponseBuilder: (req, c) =>
+            Object.assign(new Error(`rate limit: at most ${c.max} requests per minute ${req.principal?.rateKey ? 'per credential' : 'from one address'}; retry in ${c.after}`), {
+              statusCode: 429,
+              code: 'too_many_requests',
+            }),
         });
       }
       await api.register(marketRoutes(ctx));
       await api.register(signalRoutes(ctx));
       await api.register(portfolioRoutes(ctx));
       await api.register(backtestRoutes(ctx));
+      await api.register(adminRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
 
   await app.register(dashboardRoutes({ authRequired: !loopback }));
   return app;
+}
+
+/** Headers every answer carries: no MIME sniffing, no referrer leaking API paths, never framed by another site. */
+function securityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (_req, reply, payload) => {
+    void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY');
+    return payload;
+  });
 }
 
 /** Names the offending field: `querystring: unknown parameter "limt"`, `querystring/limit must be <= 1000`. */

@@ -52,6 +52,7 @@ export function backtestRoutes(ctx: ServerContext) {
     app.get<{ Querystring: { limit: number; offset: number; strategy?: string; symbol?: string; timeframe?: string } }>(
       '/backtests',
       {
+        config: { role: 'viewer' },
         schema: {
           summary: 'Stored backtest runs with their metrics, newest first',
           tags: ['backtests'],
@@ -69,6 +70,7 @@ export function backtestRoutes(ctx: ServerContext) {
     app.get<{ Params: { id: string }; Querystring: { trades: number; points: number } }>(
       '/backtests/:id',
       {
+        config: { role: 'viewer' },
         schema: {
           summary: 'One backtest run: metrics, trades and the equity curve',
           tags: ['backtests'],

@@ -49,6 +49,7 @@ export function marketRoutes(ctx: ServerContext) {
     app.get<{ Querystring: PagingInput & { symbol: string; timeframe: Timeframe; source?: string; order: 'asc' | 'desc' } }>(
       '/candles',
       {
+        config: { role: 'viewer' },
         schema: {
           summary: 'Candles of one symbol and timeframe (newest first unless order=asc)',
           tags: ['market'],
@@ -75,6 +76,7 @@ export function marketRoutes(ctx: ServerContext) {
     app.get<{ Querystring: PagingInput & { series?: string } }>(
       '/macro',
       {
+        config: { role: 'viewer' },
         schema: {
           summary: 'Macro observations (FRED), newest first; value null = missing that day',
           tags: ['market'],
@@ -92,6 +94,7 @@ export function marketRoutes(ctx: ServerContext) {
     app.get<{ Querystring: { limit: number; offset: number } }>(
       '/sources',
       {
+        config: { role: 'viewer' },
         schema: {
           summary: 'Each source: configuration (no secrets), breaker, last success and error, calls in the last 24 h; stored series',
           tags: ['market'],

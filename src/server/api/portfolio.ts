@@ -82,6 +82,7 @@ export function portfolioRoutes(ctx: ServerContext) {
     app.get<{ Querystring: { points: number } }>(
       '/portfolio',
       {
+        config: { role: 'viewer' },
         schema: {
           summary: 'The paper portfolio: cash, equity (latest engine snapshot), P&L and the equity curve',
           tags: ['paper'],
@@ -140,6 +141,7 @@ export function portfolioRoutes(ctx: ServerContext) {
     app.get<{ Querystring: { limit: number; offset: number; symbol?: string } }>(
       '/positions',
       {
+        config: { role: 'viewer' },
         schema: {
           summary: 'Open paper positions marked to the latest stored price',
           tags: ['paper'],
@@ -157,6 +159,7 @@ export function portfolioRoutes(ctx: ServerContext) {
     app.get<{ Querystring: PagingInput & { symbol?: string } }>(
       '/trades',
       {
+        config: { role: 'viewer' },
         schema: {
           summary: 'Closed paper trades, newest exit first (from/to filter the exit time)',
           tags: ['paper'],

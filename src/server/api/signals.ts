@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { scrub } from '../../config/index.js';
 import { ErrorKind, MtsError } from '../../core/errors.js';
 import { parseTime } from '../../core/time.js';
-import { requireToken } from '../auth.js';
 import type { ServerContext } from '../context.js';
 import { SOURCE_NAMES } from '../providers.js';
 import { serverMetrics } from '../metrics.js';
@@ -53,7 +52,7 @@ export function signalRoutes(ctx: ServerContext) {
 
     app.get<{ Querystring: FilterQuery }>(
       '/signals',
-      { schema: { summary: 'Stored signals, newest first', tags: ['signals'], querystring: filters, response: { 200: page(signalItem) } } },
+      { config: { role: 'viewer' }, schema: { summary: 'Stored signals, newest first', tags: ['signals'], querystring: filters, response: { 200: page(signalItem) } } },
       async (req) => {
         const q = req.query;
         const res = await ctx.store.signals.listSignals({ symbol: q.symbol?.toUpperCase(), strategy: q.strategy, ...timeRange(q), limit: q.limit, offset: q.offset });
@@ -80,7 +79,7 @@ export function signalRoutes(ctx: ServerContext) {
 
     app.get<{ Querystring: FilterQuery }>(
       '/alerts',
-      { schema: { summary: 'Stored alerts (mts.alert/v1 bodies), newest first', tags: ['signals'], querystring: filters, response: { 200: page(alertItem) } } },
+      { config: { role: 'viewer' }, schema: { summary: 'Stored alerts (mts.alert/v1 bodies), newest first', tags: ['signals'], querystring: filters, response: { 200: page(alertItem) } } },
       async (req) => {
         const q = req.query;
         const res = await ctx.store.signals.listAlerts({ symbol: q.symbol?.toUpperCase(), strategy: q.strategy, ...timeRange(q), limit: q.limit, offset: q.offset });
@@ -109,12 +108,13 @@ export function signalRoutes(ctx: ServerContext) {
       }
     };
 
-    /** A POST route that starts work: token first (before the body is read), then a small validated body. */
+    /** A POST route that starts work (operator; the credential is checked before the body is read), small validated body. */
     const trigger = <B>(path: string, summary: string, properties: Record<string, unknown>, start: (body: B) => (() => Promise<unknown>) | undefined, kind: 'collect' | 'signals') =>
       app.post<{ Body: B | undefined }>(
         path,
         {
           bodyLimit,
+          config: { role: 'operator' },
           schema: {
             summary,
             tags: ['actions'],
@@ -122,16 +122,13 @@ export function signalRoutes(ctx: ServerContext) {
             body: { type: ['object', 'null'], additionalProperties: false, properties },
             response: { 200: triggerResponse },
           },
-          onRequest: (req, reply, done) => {
-            if (requireToken(req, reply, ctx.config.http.apiToken)) done();
-          },
         },
         async (req, reply) => run(reply, kind, start((req.body ?? {}) as B)),
       );
 
     trigger<{ source?: (typeof SOURCE_NAMES)[number] | 'all'; assets?: string[] }>(
       '/collect',
-      'Run one collection pass now (needs the bearer token)',
+      'Run one collection pass now (operator)',
       {
         source: { type: 'string', enum: [...SOURCE_NAMES, 'all'], default: 'all' },
         assets: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9]+(/[A-Za-z0-9]+)?$' }, maxItems: 100 },
@@ -145,7 +142,7 @@ export function signalRoutes(ctx: ServerContext) {
 
     trigger<{ strategies?: string[]; at?: string }>(
       '/signals',
-      'Generate and aggregate signals now, as of `at` (needs the bearer token)',
+      'Generate and aggregate signals now, as of `at` (operator)',
       {
         strategies: { type: 'array', items: strategyParam, maxItems: 50 },
         at: { type: 'string', minLength: 1, description: 'epoch ms or ISO 8601; default now' },
