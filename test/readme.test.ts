@@ -18,7 +18,7 @@ import { REPO_ROOT, tempDir, testDataDir } from './helpers/env.js';
 const FRED_KEY = 'readme0123456789abcdef0123456789';
 
 /** The runnable blocks of the README, each as its command lines (comments and blank lines dropped). */
-export function runnableBlocks(markdown: string): { line: number; commands: string[] }[] {
+function runnableBlocks(markdown: string): { line: number; commands: string[] }[] {
   const out: { line: number; commands: string[] }[] = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {

@@ -2,16 +2,13 @@
  * The server routes only the running pipeline can serve — the signal step (POST /api/v1/signals), strategy
  * pause/resume and config reload (the ConfigHolder) — handed to the monitoring server `mts run` embeds.
  */
-import type { FastifyInstance } from 'fastify';
 import type { ConfigHolder } from '../config/holder.js';
 import type { Clock } from '../core/clock.js';
 import { InputError } from '../core/errors.js';
 import { floorToGrid, HOUR_MS } from '../core/time.js';
 import type { SignalStep } from '../scheduler/runner.js';
 import type { TriggerHandlers } from '../server/providers.js';
-import type { Store } from '../storage/store.js';
 import { StrategyRegistry } from '../strategies/registry.js';
-import type { CommandContext } from './context.js';
 
 export function pipelineTriggers(holder: ConfigHolder, step: SignalStep, clock: Clock, registry = new StrategyRegistry()): TriggerHandlers {
   return {
