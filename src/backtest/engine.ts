@@ -9,7 +9,7 @@
  * The hot path allocates nothing per bar; allocations happen only when a strategy emits a signal.
  */
 import { MtsError } from '../core/errors.js';
-import { VirtualClock } from '../core/clock.js';
+import type { VirtualClock } from '../core/clock.js';
 import { DAY_MS, isoTime, utcDay } from '../core/time.js';
 import type { CandleColumns, PortfolioSnapshot, PositionSide, Signal } from '../core/types.js';
 import type { CostModel } from '../execution/costs.js';
@@ -21,7 +21,7 @@ export interface BarDecider {
   readonly barMs: number;
   bars(symbol: string): CandleColumns;
   firstIndex(symbol: string): number;
-  onBar(symbol: string, index: number): Signal[];
+  onBar(symbol: string, index: number): readonly Signal[];
 }
 
 /** Where the signal's symbol stands at decision time (its base bars up to and including `index`). */
@@ -174,8 +174,9 @@ export class Backtest {
     const progressEvery = Math.max(1, Math.floor(steps / 100));
     let progressLeft = progressEvery;
     const { side, qty, mark } = sim;
-    // market, signal, risk and order events all happen at this clock's time
-    const clock = s.clock ?? new VirtualClock(times[0]);
+    // market, signal, risk and order events all happen at this clock's time; a clock nobody else holds is not moved
+    // (times only go forward, so there is nothing for it to check)
+    const clock = s.clock;
     const onProgress = s.onProgress;
     const tradeClosed = s.risk?.tradeClosed ? (t: TradeRecord) => s.risk?.tradeClosed?.(t) : undefined;
     const nDecided = dSyms.length;
@@ -183,9 +184,9 @@ export class Backtest {
     for (let step = 0; step < steps; step++) {
       const t = times[step];
       const closeTime = t + s.baseMs;
-      clock.set(t);
+      if (clock) clock.set(t);
       this.market(t, cur);
-      clock.set(closeTime);
+      if (clock) clock.set(closeTime);
       // equity marked at the closes, and whether any position is open, in one pass (orders placed below only queue)
       let equity = sim.cash;
       let held = false;
@@ -210,7 +211,7 @@ export class Backtest {
         while (dNext[d] < bars.length && bars.ts[dNext[d]] + stratMs <= closeTime) {
           const idx = dNext[d]++;
           if (idx < dFirst[d]) continue;
-          let signals: Signal[];
+          let signals: readonly Signal[];
           try {
             signals = decider.onBar(dSyms[d], idx);
           } catch (err) {
