@@ -63,7 +63,8 @@ export async function runPaperStage(o: {
   }
   // alerts in the demo are as old as the history they replay; the virtual clock makes them fresh
   const clock = new VirtualClock(o.from);
-  const engine = await PaperEngine.open({ store: o.store, config: o.config, clock, log: o.log });
+  // the sample market was stored before the replay and only onCandle moves on through it
+  const engine = await PaperEngine.open({ store: o.store, config: o.config, clock, log: o.log, replay: true });
   const symbols = [...o.candles.keys()];
   const index = new Map(symbols.map((s) => [s, 0]));
   let applied = 0;
