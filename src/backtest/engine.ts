@@ -9,7 +9,7 @@
  * The hot path allocates nothing per bar; allocations happen only when a strategy emits a signal.
  */
 import { MtsError } from '../core/errors.js';
-import { VirtualClock } from '../core/clock.js';
+import type { VirtualClock } from '../core/clock.js';
 import { DAY_MS, isoTime, utcDay } from '../core/time.js';
 import type { CandleColumns, PortfolioSnapshot, PositionSide, Signal } from '../core/types.js';
 import type { CostModel } from '../execution/costs.js';
@@ -21,7 +21,7 @@ export interface BarDecider {
   readonly barMs: number;
   bars(symbol: string): CandleColumns;
   firstIndex(symbol: string): number;
-  onBar(symbol: string, index: number): Signal[];
+  onBar(symbol: string, index: number): readonly Signal[];
 }
 
 /** Where the signal's symbol stands at decision time (its base bars up to and including `index`). */
@@ -113,6 +113,14 @@ export class Backtest {
   readonly sim: ExecutionSimulator;
   private readonly symbols: string[];
   private readonly cols: CandleColumns[];
+  /** The columns of `cols` taken out once: the loop reads typed arrays, not fields of objects of varying shape. */
+  private readonly colTs: Float64Array[];
+  private readonly colOpen: Float64Array[];
+  private readonly colHigh: Float64Array[];
+  private readonly colLow: Float64Array[];
+  private readonly colClose: Float64Array[];
+  private readonly colVolume: Float64Array[];
+  private readonly colLength: Int32Array;
   /** Per symbol: the next base bar not yet opened (so the latest bar seen is ptr − 1). */
   private ptr = new Int32Array(0);
   private lastSymbol = '';
@@ -121,6 +129,13 @@ export class Backtest {
   constructor(private readonly s: BacktestSettings) {
     this.symbols = [...s.base.keys()];
     this.cols = this.symbols.map((sym) => s.base.get(sym) as CandleColumns);
+    this.colTs = this.cols.map((c) => c.ts);
+    this.colOpen = this.cols.map((c) => c.open);
+    this.colHigh = this.cols.map((c) => c.high);
+    this.colLow = this.cols.map((c) => c.low);
+    this.colClose = this.cols.map((c) => c.close);
+    this.colVolume = this.cols.map((c) => c.volume);
+    this.colLength = Int32Array.from(this.cols, (c) => c.length);
     this.sim = new ExecutionSimulator(this.symbols, s.cash, s.costs);
   }
 
@@ -159,12 +174,14 @@ export class Backtest {
     // Per decided symbol: its strategy bars, the next one to decide, and where it stands in the base series.
     const dSyms = decider.symbols;
     const dBars = dSyms.map((sym) => decider.bars(sym));
-    const dFirst = dSyms.map((sym) => decider.firstIndex(sym));
+    const dTs = dBars.map((b) => b.ts);
+    const dLength = Int32Array.from(dBars, (b) => b.length);
+    const dFirst = Int32Array.from(dSyms, (sym) => decider.firstIndex(sym));
     const dNext = new Int32Array(dSyms.length);
     const stratMs = decider.barMs;
     for (let d = 0; d < dSyms.length; d++) {
       // Strategy bars that closed at or before the first open are history; their signals would fill before the start.
-      while (dNext[d] < dBars[d].length && dBars[d].ts[dNext[d]] + stratMs <= times[0]) dNext[d]++;
+      while (dNext[d] < dLength[d] && dTs[d][dNext[d]] + stratMs <= times[0]) dNext[d]++;
     }
 
     let peak = s.cash;
@@ -174,8 +191,9 @@ export class Backtest {
     const progressEvery = Math.max(1, Math.floor(steps / 100));
     let progressLeft = progressEvery;
     const { side, qty, mark } = sim;
-    // market, signal, risk and order events all happen at this clock's time
-    const clock = s.clock ?? new VirtualClock(times[0]);
+    // market, signal, risk and order events all happen at this clock's time; a clock nobody else holds is not moved
+    // (times only go forward, so there is nothing for it to check)
+    const clock = s.clock;
     const onProgress = s.onProgress;
     const tradeClosed = s.risk?.tradeClosed ? (t: TradeRecord) => s.risk?.tradeClosed?.(t) : undefined;
     const nDecided = dSyms.length;
@@ -183,9 +201,9 @@ export class Backtest {
     for (let step = 0; step < steps; step++) {
       const t = times[step];
       const closeTime = t + s.baseMs;
-      clock.set(t);
+      if (clock) clock.set(t);
       this.market(t, cur);
-      clock.set(closeTime);
+      if (clock) clock.set(closeTime);
       // equity marked at the closes, and whether any position is open, in one pass (orders placed below only queue)
       let equity = sim.cash;
       let held = false;
@@ -206,15 +224,16 @@ export class Backtest {
       }
       // signal → risk → order
       for (let d = 0; d < nDecided; d++) {
-        const bars = dBars[d];
-        while (dNext[d] < bars.length && bars.ts[dNext[d]] + stratMs <= closeTime) {
-          const idx = dNext[d]++;
+        const ts = dTs[d];
+        const len = dLength[d];
+        for (let idx = dNext[d]; idx < len && ts[idx] + stratMs <= closeTime; idx = dNext[d]) {
+          dNext[d] = idx + 1;
           if (idx < dFirst[d]) continue;
-          let signals: Signal[];
+          let signals: readonly Signal[];
           try {
             signals = decider.onBar(dSyms[d], idx);
           } catch (err) {
-            const when = bars.ts[idx] + stratMs;
+            const when = ts[idx] + stratMs;
             const msg = err instanceof Error ? err.message : String(err);
             throw new BacktestFailure(`backtest stopped at bar ${idx} of ${dSyms[d]} (${isoTime(when)}): ${msg}`, { bar: idx, ts: when, symbol: dSyms[d], error: msg }, err);
           }
@@ -236,24 +255,23 @@ export class Backtest {
 
   /** The market events of one moment: each symbol with a bar at t opens (fills), trades its range (brackets), closes. */
   private market(t: number, cur: Int32Array): void {
-    const { sim, cols, ptr } = this;
-    const n = cols.length;
+    const { sim, ptr, colTs, colOpen, colLength } = this;
+    const n = colTs.length;
+    const mark = sim.mark;
     for (let k = 0; k < n; k++) {
-      const c = cols[k];
       const i = ptr[k];
-      if (i < c.length && c.ts[i] === t) {
+      if (i < colLength[k] && colTs[k][i] === t) {
         cur[k] = i;
         ptr[k] = i + 1;
-        sim.mark[k] = c.open[i];
+        mark[k] = colOpen[k][i];
       } else cur[k] = -1;
     }
     for (let k = 0; k < n; k++) {
       const i = cur[k];
       if (i < 0) continue;
-      const c = cols[k];
-      if (sim.pendingKind[k] !== 0) sim.fillPending(k, t, c.open[i], c.volume[i]);
-      if (sim.side[k] !== 0) sim.checkBrackets(k, t, c.open[i], c.high[i], c.low[i], c.volume[i]);
-      sim.mark[k] = c.close[i];
+      if (sim.pendingKind[k] !== 0) sim.fillPending(k, t, colOpen[k][i], this.colVolume[k][i]);
+      if (sim.side[k] !== 0) sim.checkBrackets(k, t, colOpen[k][i], this.colHigh[k][i], this.colLow[k][i], this.colVolume[k][i]);
+      mark[k] = this.colClose[k][i];
     }
   }
 
@@ -261,7 +279,9 @@ export class Backtest {
   private order(signal: Signal, now: number, peak: number, dayStart: number, out: BacktestOutcome): void {
     const { sim, s } = this;
     // --size replaces the signal's size before anything else sees it (the risk orchestrator then sizes as configured)
-    const sig = s.sizeOverride !== undefined && s.sizeOverride !== null && signal.side !== 'CLOSE' ? { ...signal, size: s.sizeOverride } : signal;
+    // (a copy only when the risk gate will see it: without risk only the size is read)
+    const override = s.sizeOverride !== undefined && s.sizeOverride !== null && signal.side !== 'CLOSE';
+    const sig = override && s.risk ? { ...signal, size: s.sizeOverride as number } : signal;
     out.signals++;
     const k = sim.indexOf(sig.symbol);
     if (k < 0) {
@@ -273,7 +293,7 @@ export class Backtest {
     }
     const kind = sig.side === 'LONG' ? OrderKind.Long : OrderKind.Short;
     if (sim.side[k] === kind) return; // already holding that side: nothing to decide
-    let size = sig.size;
+    let size = override ? (s.sizeOverride as number) : sig.size;
     let stop = sig.stopLoss;
     let target = sig.takeProfit;
     if (s.risk) {

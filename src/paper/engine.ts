@@ -44,6 +44,11 @@ export interface PaperEngineOptions {
   config: Config;
   clock: Clock;
   log: Logger;
+  /**
+   * A replay over candles stored beforehand: stored candles change only as `onCandle` reports them, so the risk
+   * windows are extended bar by bar instead of read whole each bar (same windows, far fewer rows read).
+   */
+  replay?: boolean;
 }
 
 
@@ -63,7 +68,7 @@ export class PaperEngine {
     private readonly o: PaperEngineOptions,
     private book: PaperBook,
   ) {
-    this.prices = new PriceBook(o.config.paper.timeframe as Timeframe);
+    this.prices = new PriceBook(o.config.paper.timeframe as Timeframe, o.replay === true);
     this.maxAge = parseDuration(o.config.paper.maxAge, 'paper.maxAge');
   }
 
@@ -142,17 +147,19 @@ export class PaperEngine {
 
   private priceUpdate(symbol: string, price: number, ts: number, checkBrackets: boolean): Promise<BookChanges | null> {
     if (!(price > 0) || !Number.isFinite(price)) throw new InputError('E_PAPER_PRICE', `price ${price} for ${symbol} is not a positive number`);
-    return this.lock.run(() =>
-      this.guarded(async () => {
-        this.prices.tick(symbol, price, ts);
-        const k = this.book.sim.indexOf(symbol);
-        if (k < 0) return null;
-        const sim = this.book.sim;
-        if (!checkBrackets || sim.side[k] === 0) {
-          sim.markClose(k, price);
-          this.book.touch(ts);
-          return null;
-        }
+    return this.lock.run(() => {
+      this.prices.tick(symbol, price, ts);
+      const k = this.book.sim.indexOf(symbol);
+      if (k < 0) return null;
+      const sim = this.book.sim;
+      if (!checkBrackets || sim.side[k] === 0) {
+        // a mark and the book's time only, in memory: nothing here can fail half-way, so no guard (replays call
+        // this for every symbol every bar)
+        sim.markClose(k, price);
+        this.book.touch(ts);
+        return null;
+      }
+      return this.guarded(async () => {
         const changes = this.book.change(ts, null, null, (s) => {
           s.markOpen(k, price);
           s.checkBrackets(k, ts, price, price, price, Number.NaN);
@@ -160,8 +167,8 @@ export class PaperEngine {
         });
         this.book.touch(ts);
         return this.persistIfFilled(changes);
-      }),
-    );
+      });
+    });
   }
 
   /**
@@ -170,25 +177,30 @@ export class PaperEngine {
    * newer tick exists, and the book's time to the candle's close.
    */
   onCandle(symbol: string, c: Candle): Promise<BookChanges | null> {
-    return this.lock.run(() =>
-      this.guarded(async () => {
-        this.prices.invalidate(symbol);
-        const k = this.book.sim.indexOf(symbol);
-        if (k < 0) return null;
-        const sim = this.book.sim;
-        const closeTs = c.ts + this.prices.barMs;
-        let changes: BookChanges | null = null;
-        if (sim.side[k] !== 0 && c.ts >= sim.entryTs[k]) {
-          changes = this.book.change(c.ts, null, null, (s) => {
-            s.markOpen(k, c.open);
-            s.checkBrackets(k, c.ts, c.open, c.high, c.low, c.volume);
-          });
-        }
+    return this.lock.run(() => {
+      this.prices.invalidate(symbol, c.ts);
+      const k = this.book.sim.indexOf(symbol);
+      if (k < 0) return null;
+      const sim = this.book.sim;
+      const closeTs = c.ts + this.prices.barMs;
+      const markAndTouch = () => {
         if (!this.prices.tickAfter(symbol, closeTs)) sim.markClose(k, c.close);
         this.book.touch(closeTs);
-        return changes ? this.persistIfFilled(changes) : null;
-      }),
-    );
+      };
+      if (!(sim.side[k] !== 0 && c.ts >= sim.entryTs[k])) {
+        // no bracket to check: a mark and the book's time only, in memory, nothing to guard
+        markAndTouch();
+        return null;
+      }
+      return this.guarded(async () => {
+        const changes = this.book.change(c.ts, null, null, (s) => {
+          s.markOpen(k, c.open);
+          s.checkBrackets(k, c.ts, c.open, c.high, c.low, c.volume);
+        });
+        markAndTouch();
+        return this.persistIfFilled(changes);
+      });
+    });
   }
 
   /** Checks every held symbol's brackets against the candles stored since the last check. */
@@ -228,11 +240,12 @@ export class PaperEngine {
 
   /** Runs fn; if it throws, the in-memory book goes back to the last committed state (the database never saw it). */
   private async guarded<T>(fn: () => Promise<T>): Promise<T> {
-    const saved = JSON.stringify(this.book.state());
+    // state() is already a copy (arrays, trades and notes copied); it is serialized only if it is needed
+    const saved = this.book.state();
     try {
       return await fn();
     } catch (err) {
-      this.book = PaperBook.restore(saved, this.book.sim.symbols, this.book.sim.costs);
+      this.book = PaperBook.restore(JSON.stringify(saved), this.book.sim.symbols, this.book.sim.costs);
       throw err;
     }
   }

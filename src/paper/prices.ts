@@ -32,8 +32,19 @@ export class PriceBook {
   private readonly candleQuotes = new Map<string, { quote: Quote | undefined; at: number }>();
   readonly timeframe: Timeframe;
   readonly barMs: number;
+  /** Per symbol: the `to` bound the cached window was read up to, and the earliest candle said to change since. */
+  private readonly readTo = new Map<string, number>();
+  private readonly changedFrom = new Map<string, number>();
 
-  constructor(timeframe: Timeframe) {
+  /**
+   * `extendWindows`: the stored candles change only as `invalidate(symbol, from)` says (a replay over history
+   * stored beforehand), so a window whose bar has passed is extended with the candles after it instead of being
+   * read whole again; the result is the same window.
+   */
+  constructor(
+    timeframe: Timeframe,
+    private readonly extendWindows = false,
+  ) {
     this.timeframe = timeframe;
     this.barMs = timeframeMs(timeframe);
   }
@@ -88,20 +99,46 @@ export class PriceBook {
     const held = this.windows.get(symbol);
     const until = this.validUntil.get(symbol);
     if (held && until !== undefined && now >= until - this.barMs && now < until) return held;
-    const w = await store.candles.read({ symbol, timeframe: this.timeframe, to: now - this.barMs, limit: Math.ceil((WINDOW_DAYS * DAY_MS) / this.barMs) + 1 });
+    const to = now - this.barMs;
+    const limit = Math.ceil((WINDOW_DAYS * DAY_MS) / this.barMs) + 1;
+    const readTo = this.readTo.get(symbol);
+    let w: CandleColumns;
+    if (this.extendWindows && held && readTo !== undefined && to >= readTo && (this.changedFrom.get(symbol) ?? Number.POSITIVE_INFINITY) > readTo) {
+      // nothing up to readTo changed: the window is the last `limit` of what was read plus what came after it
+      w = lastOf(held, await store.candles.read({ symbol, timeframe: this.timeframe, from: readTo + 1, to, limit }), limit);
+    } else {
+      w = await store.candles.read({ symbol, timeframe: this.timeframe, to, limit });
+    }
+    this.readTo.set(symbol, to);
+    this.changedFrom.delete(symbol);
     this.windows.set(symbol, w);
     this.validUntil.set(symbol, Math.floor(now / this.barMs) * this.barMs + this.barMs);
     return w;
   }
 
-  /** Forgets a symbol's cached candles (new ones were stored). */
-  invalidate(symbol?: string): void {
+  /** Forgets a symbol's cached candles (new ones were stored: from `from` on, when known). */
+  invalidate(symbol?: string, from = Number.NEGATIVE_INFINITY): void {
     if (symbol === undefined) {
       this.validUntil.clear();
       this.candleQuotes.clear();
+      this.readTo.clear();
     } else {
       this.validUntil.delete(symbol);
       this.candleQuotes.delete(symbol);
+      this.changedFrom.set(symbol, Math.min(from, this.changedFrom.get(symbol) ?? Number.POSITIVE_INFINITY));
     }
   }
+}
+
+/** The last `limit` candles of `a` followed by `b` (b's candles all open after a's). */
+function lastOf(a: CandleColumns, b: CandleColumns, limit: number): CandleColumns {
+  if (b.length === 0) return a;
+  const n = Math.min(limit, a.length + b.length);
+  const fromA = n - Math.min(n, b.length);
+  const out = { length: n, ts: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+  for (const f of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) {
+    out[f].set(a[f].subarray(a.length - fromA, a.length), 0);
+    out[f].set(b[f].subarray(b.length - (n - fromA), b.length), fromA);
+  }
+  return out;
 }

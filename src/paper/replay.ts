@@ -64,7 +64,7 @@ export async function replayAlerts(o: ReplayOptions): Promise<ReplayResult> {
   const times = [...new Set(symbols.flatMap((s) => Array.from((live.get(s) as CandleColumns).ts)))].sort((a, b) => a - b);
   const alerts = [...o.alerts].sort((a, b) => a.intent.ts - b.intent.ts || (a.intent.id < b.intent.id ? -1 : a.intent.id > b.intent.id ? 1 : 0));
   const clock = new VirtualClock(times.length > 0 ? times[0] : o.from);
-  const engine = await PaperEngine.open({ store: o.store, config: o.config, clock, log: o.log });
+  const engine = await PaperEngine.open({ store: o.store, config: o.config, clock, log: o.log, replay: o.stored === true });
   const outcomes: ReplayResult['outcomes'] = [];
   const cursor = new Map(symbols.map((s) => [s, 0]));
   let next = 0;

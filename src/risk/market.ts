@@ -51,11 +51,27 @@ export function marketStateAt(c: CandleColumns, index: number, w: MarketWindows)
   return state;
 }
 
+/** Log returns close to close per close series (element i: bar i − 1 → i), computed once per series, not per call. */
+const logReturnsOf = new WeakMap<Float64Array, Float64Array>();
+
+function closeToClose(close: Float64Array): Float64Array {
+  let r = logReturnsOf.get(close);
+  if (!r) {
+    r = new Float64Array(close.length);
+    r[0] = Number.NaN;
+    for (let i = 1; i < close.length; i++) r[i] = Math.log(close[i] / close[i - 1]);
+    logReturnsOf.set(close, r);
+  }
+  return r;
+}
+
 /**
  * Pearson correlation of log returns of two series over the last `bars` bars of `a` ending at ia (b ending at ib),
  * matched by timestamp (a bar missing from either series drops the returns that touch it). NaN with fewer than 3 pairs.
  */
 export function returnCorrelation(a: CandleColumns, ia: number, b: CandleColumns, ib: number, bars: number): number {
+  const ra = closeToClose(a.close);
+  const rb = closeToClose(b.close);
   let i = ia;
   let j = ib;
   let n = 0;
@@ -71,8 +87,8 @@ export function returnCorrelation(a: CandleColumns, ia: number, b: CandleColumns
     else if (b.ts[j] > a.ts[i]) j--;
     else {
       if (a.ts[i - 1] === b.ts[j - 1]) {
-        const x = Math.log(a.close[i] / a.close[i - 1]);
-        const y = Math.log(b.close[j] / b.close[j - 1]);
+        const x = ra[i];
+        const y = rb[j];
         n++;
         sx += x;
         sy += y;

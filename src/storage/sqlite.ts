@@ -28,6 +28,8 @@ export function openSqlite(file: string): SqliteHandle {
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
 
   let upsert: Database.Statement | undefined;
+  // Reads repeat the same few statement texts (one per id count and limit/no limit): prepare each once.
+  const reads = new Map<string, Database.Statement>();
   const fast: FastPath = {
     async upsertCandles(seriesId: number, c: CandleColumns) {
       upsert ??= raw.prepare(UPSERT_CANDLE);
@@ -43,7 +45,11 @@ export function openSqlite(file: string): SqliteHandle {
       const sqlText = `SELECT ts, open, high, low, close, volume FROM candles WHERE series_id IN (${ids}) AND ts >= ? AND ts <= ? ORDER BY ts ${order}${limit !== undefined ? ' LIMIT ?' : ''}`;
       const params: number[] = [...seriesIds, from, to];
       if (limit !== undefined) params.push(limit);
-      const stmt = raw.prepare(sqlText).raw(true);
+      let stmt = reads.get(sqlText);
+      if (!stmt) {
+        stmt = raw.prepare(sqlText).raw(true);
+        if (reads.size < 64) reads.set(sqlText, stmt);
+      }
       const rows = stmt.all(...params) as number[][];
       const n = rows.length;
       const out = emptyColumns(n);

@@ -59,6 +59,13 @@ interface ImpliedPosition {
 const SIDES = new Set<SignalSide>(['LONG', 'SHORT', 'CLOSE']);
 const BAR_FIELDS = new Set(['ts', 'open', 'high', 'low', 'close', 'volume']);
 const TOLERANCE = 1e-9;
+/** What a bar without a decision returns: one shared, frozen empty list (no allocation per bar). */
+const NO_SIGNALS: readonly Signal[] = Object.freeze([]);
+
+/** A stop or target level as given, or null when absent or not a finite number. */
+function level(x: number | null | undefined): number | null {
+  return x === null || x === undefined || !Number.isFinite(x) ? null : x;
+}
 
 function prefix(c: CandleColumns, n: number): CandleColumns {
   return { length: n, ts: c.ts.subarray(0, n), open: c.open.subarray(0, n), high: c.high.subarray(0, n), low: c.low.subarray(0, n), close: c.close.subarray(0, n), volume: c.volume.subarray(0, n) };
@@ -84,6 +91,9 @@ export class StrategyRunner {
   private readonly ctx: BarContext<any> & { now: number; symbol: string; bar: BarView };
   private readonly label: string;
   private readonly warmup: number;
+  /** The view of the symbol decided last: drivers ask about the same symbol bar after bar, so skip the Map then. */
+  private lastSymbol = '';
+  private lastView: SeriesView | undefined;
 
   constructor(
     readonly strategy: AnyStrategy,
@@ -122,9 +132,6 @@ export class StrategyRunner {
 
     for (const symbol of data.candles.keys()) {
       const candles = data.candles.get(symbol)!;
-      const closes = new Float64Array(candles.length);
-      for (let i = 0; i < candles.length; i++) closes[i] = candles.ts[i] + this.barMs;
-      this.closeTimes.set(symbol, closes);
       this.assetViews.set(symbol, new SeriesView(symbol, strategy.timeframe, candles, new Map(), strategy.name));
     }
     for (const symbol of this.symbols) {
@@ -133,8 +140,21 @@ export class StrategyRunner {
     }
   }
 
+  /** Close times of a symbol's bars, made on first use (a backtest driver never needs them, precompute may). */
+  private closeTimesOf(symbol: string): Float64Array {
+    let closes = this.closeTimes.get(symbol);
+    if (!closes) {
+      const candles = this.data.candles.get(symbol)!;
+      closes = new Float64Array(candles.length);
+      for (let i = 0; i < candles.length; i++) closes[i] = candles.ts[i] + this.barMs;
+      this.closeTimes.set(symbol, closes);
+    }
+    return closes;
+  }
+
   private precomputeContext(symbol: string, candles: CandleColumns): PrecomputeContext<any> {
-    const closes = this.closeTimes.get(symbol)!.subarray(0, candles.length);
+    let closes: Float64Array | undefined;
+    const closeTimes = () => (closes ??= this.closeTimesOf(symbol).subarray(0, candles.length));
     const macroCache = new Map<string, Float64Array>();
     return {
       params: this.params,
@@ -144,13 +164,14 @@ export class StrategyRunner {
       symbols: [...this.data.candles.keys()],
       macro: (series) => {
         let m = macroCache.get(series);
-        if (!m) macroCache.set(series, (m = asOfJoin(this.data.macro.get(series) ?? [], closes)));
+        if (!m) macroCache.set(series, (m = asOfJoin(this.data.macro.get(series) ?? [], closeTimes())));
         return m;
       },
       assetClose: (other) => {
         const oc = this.data.candles.get(other);
         if (!oc) return undefined;
         const out = new Float64Array(candles.length);
+        const closes = closeTimes();
         let k = -1;
         for (let i = 0; i < candles.length; i++) {
           while (k + 1 < oc.length && oc.ts[k + 1] + this.barMs <= closes[i]) k++;
@@ -233,10 +254,15 @@ export class StrategyRunner {
   }
 
   /** The decision at the close of bar `index` of `symbol`. */
-  onBar(symbol: string, index: number): Signal[] {
-    const view = this.views.get(symbol);
-    if (!view) throw new InputError('E_SYMBOL', `strategy ${this.label}: ${symbol} is not one of its symbols (${this.symbols.join(', ')})`);
-    if (index < this.warmup || index >= view.candles.length) return [];
+  onBar(symbol: string, index: number): readonly Signal[] {
+    let view = this.lastView;
+    if (symbol !== this.lastSymbol || view === undefined) {
+      view = this.views.get(symbol);
+      if (!view) throw new InputError('E_SYMBOL', `strategy ${this.label}: ${symbol} is not one of its symbols (${this.symbols.join(', ')})`);
+      this.lastSymbol = symbol;
+      this.lastView = view;
+    }
+    if (index < this.warmup || index >= view.candles.length) return NO_SIGNALS;
     view.index = index;
     if (this.tracksImplied) this.exitImpliedAtLevels(symbol, view, index);
     const ctx = this.ctx;
@@ -250,7 +276,7 @@ export class StrategyRunner {
     } catch (err) {
       this.fail(err, symbol, 'onBar', ctx.now);
     }
-    if (!out) return [];
+    if (!out) return NO_SIGNALS;
     const intents = (Array.isArray(out) ? out : [out]) as SignalIntent[];
     const signals: Signal[] = [];
     for (const intent of intents) {
@@ -276,25 +302,26 @@ export class StrategyRunner {
     if (stopped || reached) this.implied.delete(symbol);
   }
 
+  private bad(symbol: string, what: string): never {
+    throw new StrategyFailure(`strategy ${this.label} returned a bad signal for ${symbol} at ${isoTime(this.ctx.now)}: ${what}`, { strategy: this.strategy.name, symbol }, undefined);
+  }
+
   private toSignal(intent: SignalIntent, symbol: string, view: SeriesView): Signal {
-    const bad = (what: string): never => {
-      throw new StrategyFailure(`strategy ${this.label} returned a bad signal for ${symbol} at ${isoTime(this.ctx.now)}: ${what}`, { strategy: this.strategy.name, symbol }, undefined);
-    };
-    if (!SIDES.has(intent.side)) bad(`side must be LONG, SHORT or CLOSE, got ${JSON.stringify(intent.side)}`);
+    // no closures here: one is made per signal otherwise (and named, under tsx), which shows on long runs
+    if (!SIDES.has(intent.side)) this.bad(symbol, `side must be LONG, SHORT or CLOSE, got ${JSON.stringify(intent.side)}`);
     const target = intent.symbol ?? symbol;
     let price = view.close();
     if (target !== symbol) {
       const other = this.assetAt(target);
-      if (!other) bad(`no bar of ${target} closed by then`);
+      if (!other) this.bad(symbol, `no bar of ${target} closed by then`);
       price = other!.close();
     }
     const confidence = intent.confidence ?? 1;
-    if (!Number.isFinite(confidence)) bad(`confidence is ${confidence}`);
+    if (!Number.isFinite(confidence)) this.bad(symbol, `confidence is ${confidence}`);
     const size = intent.size ?? 1;
-    if (!Number.isFinite(size) || size < 0) bad(`size is ${size}`);
+    if (!Number.isFinite(size) || size < 0) this.bad(symbol, `size is ${size}`);
     const c = Math.min(1, Math.max(0, confidence));
-    const level = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
-    return {
+    const signal: Signal = {
       ts: this.ctx.now,
       strategy: this.strategy.name,
       symbol: target,
@@ -305,8 +332,10 @@ export class StrategyRunner {
       size,
       stopLoss: level(intent.stopLoss),
       takeProfit: level(intent.takeProfit),
-      ...(intent.meta ? { meta: intent.meta } : {}),
     };
+    // meta stays the last key, as before (documents are compared byte for byte)
+    if (intent.meta) signal.meta = intent.meta;
+    return signal;
   }
 
   /** Runs every symbol over the bars closing in [from, to], in time order (ties in symbol order). */
@@ -315,7 +344,7 @@ export class StrategyRunner {
     const to = opts.to ?? Number.POSITIVE_INFINITY;
     const syms = this.symbols;
     const next = new Int32Array(syms.length);
-    const closes = syms.map((s) => this.closeTimes.get(s)!);
+    const closes = syms.map((s) => this.closeTimesOf(s));
     for (let k = 0; k < syms.length; k++) {
       let i = this.warmup;
       while (i < closes[k].length && closes[k][i] < from) i++;

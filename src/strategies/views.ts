@@ -16,6 +16,12 @@ const FIELDS = new Set<string>(['open', 'high', 'low', 'close', 'volume']);
 export class SeriesView implements BarView {
   /** The current bar; -1 = none visible yet. */
   index = -1;
+  /**
+   * The precomputed series as parallel arrays: `value(key)` is called several times per bar, and comparing the
+   * key against a handful of (interned) names is cheaper than hashing it into a Map each time.
+   */
+  private readonly keys: string[] = [];
+  private readonly arrays: Float64Array[] = [];
 
   constructor(
     readonly symbol: string,
@@ -23,7 +29,14 @@ export class SeriesView implements BarView {
     readonly candles: CandleColumns,
     private readonly values: ReadonlyMap<string, Float64Array>,
     private readonly strategy: string,
-  ) {}
+  ) {
+    for (const [key, arr] of values) {
+      // bar fields take precedence over a precomputed series of the same name (the runner refuses such names)
+      if (FIELDS.has(key)) continue;
+      this.keys.push(key);
+      this.arrays.push(arr);
+    }
+  }
 
   get length(): number {
     return this.index + 1;
@@ -55,13 +68,11 @@ export class SeriesView implements BarView {
   }
 
   private series(key: string): Float64Array {
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.arrays[i];
     if (FIELDS.has(key)) return this.candles[key as Field];
-    const s = this.values.get(key);
-    if (!s) {
-      const known = [...this.values.keys()];
-      throw new InputError('E_STRATEGY_KEY', `strategy ${this.strategy}: no precomputed series "${key}" (precompute returned: ${known.join(', ') || 'nothing'})`);
-    }
-    return s;
+    const known = [...this.values.keys()];
+    throw new InputError('E_STRATEGY_KEY', `strategy ${this.strategy}: no precomputed series "${key}" (precompute returned: ${known.join(', ') || 'nothing'})`);
   }
 
   value(key: string, ago = 0): number {

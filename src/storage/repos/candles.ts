@@ -103,7 +103,12 @@ export class CandleRepo {
 
   /** Reads one symbol/timeframe as columns, oldest first. */
   async read(q: CandleQuery): Promise<CandleColumns> {
-    const series = (await this.keys()).filter(
+    return this.readAmong(await this.keys(), q);
+  }
+
+  /** `read` over a list of series keys already fetched (latest() reads several series off one key list). */
+  private async readAmong(known: readonly SeriesKey[], q: CandleQuery): Promise<CandleColumns> {
+    const series = known.filter(
       (s) => s.symbol === q.symbol && s.timeframe === q.timeframe && (q.source === undefined || s.source === q.source),
     );
     if (series.length === 0) return emptyColumns(0);
@@ -139,10 +144,11 @@ export class CandleRepo {
 
   /** The most recent stored candle of a symbol (any timeframe unless given), or undefined. */
   async latest(symbol: string, timeframe?: Timeframe): Promise<(Candle & SeriesKey) | undefined> {
-    const series = (await this.keys()).filter((s) => s.symbol === symbol && (timeframe === undefined || s.timeframe === timeframe));
+    const keys = await this.keys();
+    const series = keys.filter((s) => s.symbol === symbol && (timeframe === undefined || s.timeframe === timeframe));
     let best: (Candle & SeriesKey) | undefined;
     for (const s of series) {
-      const cols = await this.read({ symbol, timeframe: s.timeframe, source: s.source, limit: 1 });
+      const cols = await this.readAmong(keys, { symbol, timeframe: s.timeframe, source: s.source, limit: 1 });
       if (cols.length === 1) {
         const closeTs = cols.ts[0];
         if (!best || closeTs > best.ts) {
