@@ -16,7 +16,7 @@ describe.each(storeTargets())('breaker and fallbacks ($name)', (target) => {
   afterAll(() => fakes.close());
 
   it('serves candles from CoinGecko OHLC while Binance is down, and goes back to Binance when it recovers', async () => {
-    const config = fakeConfig(fakes, { sources: { binance: { weightPerMinute: 2400 }, breaker: { resetTimeoutMs: 4000 } } });
+    const config = fakeConfig(fakes, { sources: { binance: { weightPerMinute: 2400 }, breaker: { resetTimeoutMs: 10_000 } } });
     const h = await ingestHarness(target.url(), config);
     const { binance } = h.sources.clients;
     try {
@@ -41,7 +41,7 @@ describe.each(storeTargets())('breaker and fallbacks ($name)', (target) => {
       expect(fakes.binance.requests.length).toBe(asked); // open: Binance is not even asked
 
       fakes.binance.setDown(false);
-      await new Promise((r) => setTimeout(r, 4100)); // after resetTimeoutMs the breaker lets a trial call through
+      await new Promise((r) => setTimeout(r, 10_100)); // after resetTimeoutMs the breaker lets a trial call through
       const back = await collectItem({ kind: 'candles', source: 'binance', symbol: 'BTC/USDT', timeframe: '1h' }, h.deps);
       expect(back).toMatchObject({ source: 'binance', fallback: false });
       expect(back.stored).toBeGreaterThan(900);
