@@ -10,7 +10,7 @@ import { createApiKey, roleAllows, safeEqual, verifyApiKey } from '../src/securi
 import { backupStore, restorePostgres, restoreSqlite } from '../src/storage/backup.js';
 import { openStore, type Store } from '../src/storage/store.js';
 import { runMts } from './helpers/cli.js';
-import { dropPgSchema, REPO_ROOT, storeTargets, tempDir } from './helpers/env.js';
+import { dataFile, dropPgSchema, REPO_ROOT, storeTargets, tempDir } from './helpers/env.js';
 
 describe('API keys', () => {
   const dir = tempDir();
@@ -124,7 +124,7 @@ describe('backup and restore', () => {
 
   it('mts backup / mts restore from the command line', async () => {
     const src = { MTS_DATA_DIR: path.join(dir, 'cli-src') };
-    await runMts(['import', path.join(REPO_ROOT, '../shared/data/fred/DGS10.csv'), '--series', 'DGS10'], { env: { ...src, MTS_TEST_DATA_DIR: '' } });
+    await runMts(['import', dataFile('fred/DGS10.csv'), '--series', 'DGS10'], { env: { ...src, MTS_TEST_DATA_DIR: '' } });
     const file = path.join(dir, 'cli.mtsbak');
     const b = await runMts(['backup', file], { env: src });
     expect(b.code).toBe(0);
