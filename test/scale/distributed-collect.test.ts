@@ -133,7 +133,8 @@ describe.each(scaleTargets)('one scheduler and three workers on Redis and Postgr
       // the fakes, counting every request of all workers together, saw no limit exceeded
       expect(binance.violations).toEqual([]);
       expect(fred.violations).toEqual([]);
-      expect(binance.requests.length).toBeGreaterThan(SYMBOLS.length);
+      // at least one klines request per market (the killed worker may or may not have sent its own before dying)
+      expect(binance.requests.length).toBeGreaterThanOrEqual(SYMBOLS.length);
     } finally {
       await store.close();
     }
