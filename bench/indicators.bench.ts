@@ -2,9 +2,22 @@
  * Each indicator kernel on 1,000,000 candles, measured in the same run against
  * - trading-signals' streaming classes fed the same candles (target: ≥ 5× faster for RSI, ATR and Bollinger), and
  * - a bare Float64Array loop doing the same arithmetic (bench/indicator-baselines.ts; target: ≤ 1.5× its time).
- * Times are process CPU time (user + system), best of several runs after warm-up runs: JIT tiering makes the
- * first runs of a loop several times slower, and CPU time is less disturbed than wall time on a shared machine.
+ *
+ * Times are process CPU time (user + system): other processes' load on a shared machine stretches wall time, not
+ * this. One call takes 2–25 ms, too short to time reliably (scheduler ticks, a stray GC), so a timing repeats the
+ * call until the bare loop's timing is ≥ 50 ms, and both sides use the same repeat count. Both are warmed up first
+ * (JIT tiering makes the first calls several times slower), then timed in interleaved rounds, alternating which side
+ * goes first so both see the same machine state; the figure is the best round of each side.
+ * `MTS_BENCH_ROUNDS` (default 9) and `MTS_BENCH_TIMING_MS` (default 50) tune this.
+ *
+ * The measuring runs in a child process with glibc's malloc told to keep freed memory (MALLOC_MMAP_THRESHOLD_,
+ * MALLOC_TRIM_THRESHOLD_). By default each multi-megabyte output array is mmapped or the heap is trimmed after a
+ * GC, so whether a call pays ~1–3 ms of page faults for its outputs depends on GC timing: the same loop measured
+ * 2.4 or 4.2 ms from one process to the next. With the settings every output is a reused block zeroed by calloc,
+ * the same cost on both sides (each bare loop allocates the same outputs as its kernel), and runs agree.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { ATR as TsATR, BollingerBands as TsBB, EMA as TsEMA, MACD as TsMACD, RSI as TsRSI, SMA as TsSMA } from 'trading-signals';
 import * as ind from '../src/indicators/index.js';
 import * as bare from './indicator-baselines.js';
@@ -37,17 +50,54 @@ function market(n: number) {
   return { close, high, low, other };
 }
 
-/** Best CPU milliseconds of `runs` runs after `warm` unmeasured ones. */
+/** CPU milliseconds (user + system) of `reps` calls of fn. */
+function cpuMs(reps: number, fn: () => unknown): number {
+  const t = process.cpuUsage();
+  for (let r = 0; r < reps; r++) fn();
+  const d = process.cpuUsage(t);
+  return (d.user + d.system) / 1000;
+}
+
+/** Best CPU milliseconds of `runs` single calls after `warm` unmeasured ones. */
 function cpuBest(warm: number, runs: number, fn: () => unknown): number {
   for (let i = 0; i < warm; i++) fn();
   let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < runs; i++) {
-    const t = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(t);
-    best = Math.min(best, (d.user + d.system) / 1000);
-  }
+  for (let i = 0; i < runs; i++) best = Math.min(best, cpuMs(1, fn));
   return best;
+}
+
+const ROUNDS = Number(process.env.MTS_BENCH_ROUNDS ?? 9);
+const TIMING_MS = Number(process.env.MTS_BENCH_TIMING_MS ?? 50);
+
+/**
+ * Kernel against bare loop: warm-up, a repeat count making one bare timing ≥ TIMING_MS, then ROUNDS interleaved
+ * rounds. Returns the best time per call of each side, and the spread of the per-round ratios (for the log).
+ */
+function versus(ours: () => unknown, bareFn: () => unknown): { oursMs: number; bareMs: number; lo: number; hi: number } {
+  for (let i = 0; i < 5; i++) {
+    ours();
+    bareFn();
+  }
+  const single = cpuBest(0, 3, bareFn);
+  const reps = Math.max(1, Math.ceil(TIMING_MS / Math.max(single, 0.1)));
+  let oursMs = Number.POSITIVE_INFINITY;
+  let bareMs = Number.POSITIVE_INFINITY;
+  const ratios: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    let o: number;
+    let b: number;
+    if (r % 2 === 0) {
+      o = cpuMs(reps, ours);
+      b = cpuMs(reps, bareFn);
+    } else {
+      b = cpuMs(reps, bareFn);
+      o = cpuMs(reps, ours);
+    }
+    oursMs = Math.min(oursMs, o / reps);
+    bareMs = Math.min(bareMs, b / reps);
+    ratios.push(o / b);
+  }
+  return { oursMs, bareMs, lo: Math.min(...ratios), hi: Math.max(...ratios) };
 }
 
 interface Kernel {
@@ -58,7 +108,7 @@ interface Kernel {
   target?: boolean;
 }
 
-export default async function bench(): Promise<BenchResult[]> {
+function measure(): BenchResult[] {
   const { close, high, low, other } = market(N);
   const kernels: Kernel[] = [
     {
@@ -130,13 +180,8 @@ export default async function bench(): Promise<BenchResult[]> {
   ];
   const rows: BenchResult[] = [];
   for (const k of kernels) {
-    // Interleave rounds so both sides see the same machine state.
-    let oursMs = Number.POSITIVE_INFINITY;
-    let bareMs = Number.POSITIVE_INFINITY;
-    for (let r = 0; r < 3; r++) {
-      oursMs = Math.min(oursMs, cpuBest(r === 0 ? 5 : 0, 5, k.ours));
-      bareMs = Math.min(bareMs, cpuBest(r === 0 ? 5 : 0, 5, k.bare));
-    }
+    const { oursMs, bareMs, lo, hi } = versus(k.ours, k.bare);
+    process.stderr.write(`  ${k.name}: per-round ratio ${lo.toFixed(2)}–${hi.toFixed(2)}\n`);
     const perSec = (ms: number) => N / (ms / 1000);
     if (k.peer) {
       const peerMs = cpuBest(1, 2, k.peer);
@@ -163,3 +208,16 @@ export default async function bench(): Promise<BenchResult[]> {
   }
   return rows;
 }
+
+const CHILD = 'MTS_BENCH_INDICATORS_CHILD';
+
+export default async function bench(): Promise<BenchResult[]> {
+  const json = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, [CHILD]: '1', MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRESHOLD_: String(2 ** 34) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  return JSON.parse(json) as BenchResult[];
+}
+
+if (process.env[CHILD] === '1') process.stdout.write(JSON.stringify(measure()));
