@@ -111,8 +111,9 @@ describe.each(cases)('indicator contract: $name', ({ warmup, run }) => {
   });
 
   it('equals the streaming result: feeding one bar at a time gives the batch value at every step', () => {
-    // A run of consecutive bars (crossing the kernels' periodic exact recompute at 128/256) plus random ones.
-    const steps = [...Array.from({ length: 60 }, (_, i) => 100 + i), ...Array.from({ length: 40 }, (_, i) => 240 + i), ...cuts(20, 7)];
+    // Runs of consecutive bars (the first full windows, and across the kernels' periodic exact recompute: bar 1024
+    // for sma, period − 1 + 1024 for the moment kernels) plus random ones.
+    const steps = [...Array.from({ length: 40 }, (_, i) => 10 + i), ...Array.from({ length: 100 }, (_, i) => 1000 + i), ...cuts(20, 7)];
     for (const t of steps) {
       const last = run(prefix(full, t + 1));
       last.forEach((out, j) => {

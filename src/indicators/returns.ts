@@ -25,10 +25,18 @@ export function pctChange(src: Float64Array, lag = 1): Float64Array {
   const n = src.length;
   const out = new Float64Array(n);
   out.fill(Number.NaN, 0, Math.min(lag, n));
+  // The plain ratio first, with a running sum that is finite unless some ratio is not: a per-bar test in this
+  // loop would cost as much as the loop itself.
+  let acc = 0;
   for (let i = lag; i < n; i++) {
     const r = src[i] / src[i - lag] - 1;
-    // Only a zero base gives ±Infinity (or NaN for 0/0); a change from zero is undefined.
-    out[i] = Number.isFinite(r) ? r : Number.NaN;
+    out[i] = r;
+    acc += r;
+  }
+  // Only a zero base gives ±Infinity (or NaN for 0/0); a change from zero is undefined. (A NaN input gives NaN
+  // already.) A sum that overflowed from finite ratios just finds nothing to fix here.
+  if (!Number.isFinite(acc)) {
+    for (let i = lag; i < n; i++) if (!Number.isFinite(out[i])) out[i] = Number.NaN;
   }
   return out;
 }

@@ -22,7 +22,29 @@ export function sma(src: Float64Array, period: number): Float64Array {
     else sum += x;
     out[i] = i === period - 1 && nans === 0 ? sum / period : Number.NaN;
   }
-  for (; i < n; i++) {
+  let slowUntil = 0; // bars before this index take the general path (a fast block failed there)
+  while (i < n) {
+    // Fast block up to the next scheduled recompute while the window is clean: the general path's two updates
+    // without NaN bookkeeping, run optimistically. A NaN input leaves the sum NaN until the next recompute, so one
+    // check at the end tells whether the block saw one; if so it is replayed by the general path. The arithmetic
+    // is the same either way, so the results are bit-identical.
+    if (nans === 0 && i >= slowUntil && (i & (RECOMPUTE - 1)) !== 0) {
+      const next = (i | (RECOMPUTE - 1)) + 1;
+      const end = next < n ? next : n;
+      const sum0 = sum;
+      for (let j = i; j < end; j++) {
+        sum += src[j];
+        sum -= src[j - period];
+        out[j] = sum / period;
+      }
+      if (!Number.isNaN(sum)) {
+        i = end;
+        continue;
+      }
+      sum = sum0;
+      slowUntil = end;
+    }
+    // General path: one bar with NaN bookkeeping and the scheduled recompute.
     const x = src[i];
     const old = src[i - period];
     if (Number.isNaN(x)) nans++;
@@ -38,6 +60,7 @@ export function sma(src: Float64Array, period: number): Float64Array {
     } else {
       out[i] = Number.NaN;
     }
+    i++;
   }
   return out;
 }

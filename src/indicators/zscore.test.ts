@@ -24,5 +24,8 @@ describe('zscore', () => {
     // window [2,4,4,4,5,5,7,9]: mean 5, std 2 → z of 9 = 2.
     expect(zscore(Float64Array.from([2, 4, 4, 4, 5, 5, 7, 9]), 8)[7]).toBe(2);
     expect(Array.from(zscore(Float64Array.from([3, 3, 3]), 2))).toEqual([Number.NaN, 0, 0]);
+    // A two-value window is ±1 std from its mean at any magnitude, tiny ones included.
+    expect(zscore(Float64Array.from([1e-13, 3e-13]), 2)[1]).toBeCloseTo(1, 9);
+    expect(zscore(Float64Array.from([3e-13, 1e-13]), 2)[1]).toBeCloseTo(-1, 9);
   });
 });

@@ -13,9 +13,10 @@ export function zscore(src: Float64Array, period: number): Float64Array {
   for (let i = 0; i < out.length; i++) {
     const mu = mean[i];
     const variance = m2[i] / period;
-    // A constant window can leave rounding dust in the variance; treat it as zero.
+    // A constant window can leave rounding dust in the variance, far below the mean's own rounding; treat it as
+    // zero. The bound is relative only: series of tiny magnitude (1e-8 and less) have genuinely tiny variances.
     if (Number.isNaN(variance)) out[i] = Number.NaN;
-    else out[i] = variance > 1e-24 * (mu * mu + 1) ? (src[i] - mu) / Math.sqrt(variance) : 0;
+    else out[i] = variance > 1e-24 * mu * mu ? (src[i] - mu) / Math.sqrt(variance) : 0;
   }
   return out;
 }
