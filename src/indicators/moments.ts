@@ -101,12 +101,12 @@ export function rollingMoments(src: Float64Array, period: number): Moments {
         const old = mu;
         mu += d / period;
         s += d * (x - mu + out - old);
-        lo = Math.min(lo, s);
-        hi = Math.max(hi, s);
+        if (s < lo) lo = s;
+        if (s > hi) hi = s;
         mean[j] = shift + mu;
         m2[j] = s;
       }
-      if (lo >= hi * COLLAPSE) {
+      if (lo >= hi * COLLAPSE && !Number.isNaN(s)) {
         peak = hi;
         i = end;
         continue;
@@ -242,17 +242,17 @@ export function rollingCoMoments(x: Float64Array, y: Float64Array, period: numbe
         sx += da * (a - mx + oa - oldX);
         sy += db * (b - my + ob - oldY);
         c += (a - oldX) * (b - my) - (oa - oldX) * (ob - my);
-        loX = Math.min(loX, sx);
-        hiX = Math.max(hiX, sx);
-        loY = Math.min(loY, sy);
-        hiY = Math.max(hiY, sy);
+        if (sx < loX) loX = sx;
+        if (sx > hiX) hiX = sx;
+        if (sy < loY) loY = sy;
+        if (sy > hiY) hiY = sy;
         meanX[j] = kx + mx;
         meanY[j] = ky + my;
         m2x[j] = sx;
         m2y[j] = sy;
         cxy[j] = c;
       }
-      if (loX >= hiX * COLLAPSE && loY >= hiY * COLLAPSE) {
+      if (loX >= hiX * COLLAPSE && loY >= hiY * COLLAPSE && !Number.isNaN(sx + sy)) {
         peakX = hiX;
         peakY = hiY;
         i = end;
