@@ -12,9 +12,10 @@
  *
  * The measuring runs in a child process with glibc's malloc told to keep freed memory (MALLOC_MMAP_THRESHOLD_,
  * MALLOC_TRIM_THRESHOLD_). By default each multi-megabyte output array is mmapped or the heap is trimmed after a
- * GC, so whether a call pays ~1–3 ms of page faults for its outputs depends on GC timing: the same loop measured
- * 2.4 or 4.2 ms from one process to the next. With the settings every output is a reused block zeroed by calloc,
- * the same cost on both sides (each bare loop allocates the same outputs as its kernel), and runs agree.
+ * GC, so whether a call pays for page faults on its outputs depends on GC timing: the same 2 ms loop showed 0.5 to
+ * 3.4 ms of system time per call from one round to the next. With the settings every output is a reused block
+ * zeroed by calloc, a steady cost and the same on both sides (each bare loop allocates the same outputs as its
+ * kernel); system time drops to near zero.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
