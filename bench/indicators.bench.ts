@@ -213,7 +213,7 @@ function measure(): BenchResult[] {
 const CHILD = 'MTS_BENCH_INDICATORS_CHILD';
 
 export default async function bench(): Promise<BenchResult[]> {
-  const json = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+  const json = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
     env: { ...process.env, [CHILD]: '1', MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRESHOLD_: String(2 ** 34) },
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
