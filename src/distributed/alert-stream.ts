@@ -34,7 +34,7 @@ function toEntries(raw: RawEntry[] | undefined): StreamEntry[] {
   const out: StreamEntry[] = [];
   for (const e of raw ?? []) {
     // A claimed entry trimmed from the stream meanwhile comes back as null: nothing left to apply.
-    if (!e || !e[1]) continue;
+    if (!e?.[1]) continue;
     const f = new Map<string, string>();
     for (let i = 0; i + 1 < e[1].length; i += 2) f.set(e[1][i], e[1][i + 1]);
     out.push({ entry: e[0], alertId: f.get('id') ?? '', body: f.get('alert') ?? '' });

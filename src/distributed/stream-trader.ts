@@ -11,7 +11,7 @@ import { PaperEngine, type PaperEngineOptions } from '../paper/engine.js';
 import { intentFromAlert, type PaperIntent } from '../paper/intent.js';
 import { parseAlertText } from '../signals/alerts/index.js';
 import type { LatestCache } from '../storage/cache.js';
-import type { AlertStreamReader } from './alert-stream.js';
+import type { AlertStreamReader, StreamEntry } from './alert-stream.js';
 
 /** Releases the lock only if this trader still holds it. */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -45,7 +45,7 @@ export async function runStreamTrader(o: StreamTraderOptions): Promise<StreamSum
   let engine = await PaperEngine.open(o.engine);
   await o.reader.ensureGroup();
   while (!o.signal.aborted) {
-    let entries;
+    let entries: StreamEntry[];
     try {
       entries = await o.reader.next(o.blockMs ?? 1000);
     } catch (err) {
@@ -72,7 +72,9 @@ export async function runStreamTrader(o: StreamTraderOptions): Promise<StreamSum
         for (const m of malformed) await engine.recordMalformed(`stream:${m.entry}`, m.reason);
         const outcomes = ready.length ? await engine.applyAlerts(ready.map((r) => ({ intent: r.intent, file: `stream:${r.entry}` }))) : [];
         const result = { applied: [] as string[], consumed: [] as string[], malformed: malformed.map((m) => m.entry) };
-        outcomes.forEach((out, i) => (out.status === 'applied' ? result.applied : result.consumed).push(ready[i].intent.id));
+        outcomes.forEach((out, i) => {
+          (out.status === 'applied' ? result.applied : result.consumed).push(ready[i].intent.id);
+        });
         // Only now, after the commit: a trader dying before this line leaves the entries pending for another.
         await o.reader.ack(entries.map((e) => e.entry));
         summary.applied += result.applied.length;

@@ -119,6 +119,7 @@ export interface StrategyDefinition<S extends ParamSpecs = ParamSpecs> {
   /** Causal series computed once per symbol over the whole series; read with `bar.value(key)`. */
   precompute?: (ctx: PrecomputeContext<ParamsOf<S>>) => Record<string, Float64Array>;
   /** Called at the close of every bar after warm-up, per symbol. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a user's onBar may end without a return statement
   onBar: (ctx: BarContext<ParamsOf<S>>) => SignalIntent | readonly SignalIntent[] | null | undefined | void;
 }
 

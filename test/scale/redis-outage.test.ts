@@ -13,7 +13,7 @@ import { optimize } from '../../src/backtest/optimize.js';
 import type { BacktestRequest } from '../../src/backtest/run.js';
 import { buildConfig } from '../../src/config/index.js';
 import { SystemClock } from '../../src/core/clock.js';
-import { memoryLogger, silentLogger } from '../../src/core/log.js';
+import { memoryLogger } from '../../src/core/log.js';
 import { RedisTokenBucket } from '../../src/distributed/rate-limit.js';
 import { connectRedis, redisHealth, redisSettings } from '../../src/distributed/redis.js';
 import { openSweepQueue } from '../../src/distributed/sweep-queue.js';
@@ -97,10 +97,7 @@ describe.each(scaleTargets)('Redis going away mid-run', ({ redis: redisUrl }) =>
   it('N takers of one shared bucket together stay within the published limit', async () => {
     const prefix = uniquePrefix('bucket');
     const conns = [0, 1, 2].map((i) => connectRedis(redisUrl, `bucket-${i}`));
-    afterAll(async () => {
-      for (const c of conns) c.disconnect();
-      await dropPrefix(redisUrl, prefix);
-    });
+    try {
     // 20 per 500 ms, 80% for MTS: a bucket of 4 refilling 16 per window; three "workers" take 1 at a time for 1.5 s
     const limits = { limit: 20, windowMs: 500, safetyFraction: 0.8 };
     const buckets = conns.map((c) => new RedisTokenBucket(c, `${prefix}:ratelimit:binance`, limits, new SystemClock()));
@@ -124,5 +121,9 @@ describe.each(scaleTargets)('Redis going away mid-run', ({ redis: redisUrl }) =>
     expect(most).toBeLessThanOrEqual(limits.limit);
     // and the three together did get about the allowed rate, not one taker's share: 4 + 16 per 500 ms over 1.5 s
     expect(times.length).toBeGreaterThan(30);
+    } finally {
+      for (const c of conns) c.disconnect();
+      await dropPrefix(redisUrl, prefix);
+    }
   }, 20_000);
 });

@@ -46,7 +46,7 @@ describe('multi_bucket correlation regime', () => {
 
   it('cuts size on a correlation jump and lets the cut decay away (the original never reset it)', () => {
     const f = Array.from(out.riskOffFactor);
-    const first = f.findIndex((x) => x === 0.5);
+    const first = f.indexOf(0.5);
     expect(first).toBeGreaterThanOrEqual(120);
     expect(first).toBeLessThan(132);
     const last = f.lastIndexOf(0.5);
