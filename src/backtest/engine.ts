@@ -60,6 +60,11 @@ export interface BacktestSettings {
   risk?: RiskGate | null;
   clock?: VirtualClock;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * 'auto' (default) takes the single-symbol loop when one symbol is traded and decided on; 'general' always takes
+   * the multi-symbol loop. Both give the same outcome (pinned by test/backtest-fast-path.test.ts).
+   */
+  loop?: 'auto' | 'general';
 }
 
 export interface RiskRejection {
@@ -83,6 +88,14 @@ export interface BacktestOutcome {
   rejections: RiskRejection[];
   /** Orders still queued at the end (a signal on the last bar has no next open to fill at). */
   unfilled: number;
+}
+
+/** What the loop reports to and calls besides the simulator. */
+interface LoopControl {
+  clock: VirtualClock | undefined;
+  onProgress: ((done: number, total: number) => void) | undefined;
+  tradeClosed: ((t: TradeRecord) => void) | undefined;
+  progressEvery: number;
 }
 
 /** A strategy failed mid-run: names the bar, its time and the error. */
@@ -198,6 +211,14 @@ export class Backtest {
     const tradeClosed = s.risk?.tradeClosed ? (t: TradeRecord) => s.risk?.tradeClosed?.(t) : undefined;
     const nDecided = dSyms.length;
 
+    if (n === 1 && nDecided === 1 && dSyms[0] === this.symbols[0] && s.loop !== 'general') {
+      const ctl: LoopControl = { clock, onProgress, tradeClosed, progressEvery };
+      this.runOne(decider, times, dBars[0], dFirst[0], dNext[0], ctl, out);
+      if (sim.pendingKind[0] !== OrderKind.None) out.unfilled++;
+      s.onProgress?.(steps, steps);
+      return out;
+    }
+
     for (let step = 0; step < steps; step++) {
       const t = times[step];
       const closeTime = t + s.baseMs;
@@ -233,9 +254,7 @@ export class Backtest {
           try {
             signals = decider.onBar(dSyms[d], idx);
           } catch (err) {
-            const when = ts[idx] + stratMs;
-            const msg = err instanceof Error ? err.message : String(err);
-            throw new BacktestFailure(`backtest stopped at bar ${idx} of ${dSyms[d]} (${isoTime(when)}): ${msg}`, { bar: idx, ts: when, symbol: dSyms[d], error: msg }, err);
+            throw this.failure(err, dSyms[d], idx, ts[idx] + stratMs);
           }
           for (let j = 0; j < signals.length; j++) this.order(signals[j], closeTime, peak, dayStart, out);
         }
@@ -251,6 +270,86 @@ export class Backtest {
     for (let k = 0; k < n; k++) if (sim.pendingKind[k] !== OrderKind.None) out.unfilled++;
     s.onProgress?.(steps, steps);
     return out;
+  }
+
+  /**
+   * The loop of `run` for one symbol traded and decided on (the common case: a single-asset backtest), with the
+   * same events in the same order; it skips the per-step search for which symbols have a bar (every step is the
+   * next base bar) and the loops over symbols, and keeps its state in locals.
+   */
+  private runOne(decider: BarDecider, times: Float64Array, bars: CandleColumns, first: number, next: number, ctl: LoopControl, out: BacktestOutcome): void {
+    const { sim, s, ptr } = this;
+    const col = this.cols[0];
+    const open = col.open;
+    const high = col.high;
+    const low = col.low;
+    const close = col.close;
+    const volume = col.volume;
+    const { side, qty, mark, pendingKind } = sim;
+    const { clock, onProgress, tradeClosed, progressEvery } = ctl;
+    const symbol = this.symbols[0];
+    const baseMs = s.baseMs;
+    const stratMs = decider.barMs;
+    const dTs = bars.ts;
+    const dLen = bars.length;
+    const curveTs = out.curveTs;
+    const curveEquity = out.curveEquity;
+    const steps = times.length;
+    let i = ptr[0];
+    let peak = s.cash;
+    let nextDay = utcDay(times[0]) + DAY_MS;
+    let dayStart = s.cash;
+    let tradesSeen = 0;
+    let inMarket = 0;
+    let progressLeft = progressEvery;
+    for (let step = 0; step < steps; step++, i++) {
+      const t = times[step];
+      const closeTime = t + baseMs;
+      if (clock) clock.set(t);
+      // market: the bar at step is base bar i (times is this symbol's own ts)
+      ptr[0] = i + 1;
+      const o = open[i];
+      mark[0] = o;
+      if (pendingKind[0] !== 0) sim.fillPending(0, t, o, volume[i]);
+      if (side[0] !== 0) sim.checkBrackets(0, t, o, high[i], low[i], volume[i]);
+      mark[0] = close[i];
+      if (clock) clock.set(closeTime);
+      let equity = sim.cash;
+      const sd = side[0];
+      if (sd !== 0) equity += sd * qty[0] * mark[0];
+      if (equity > peak) peak = equity;
+      if (closeTime >= nextDay) {
+        dayStart = equity;
+        nextDay = utcDay(closeTime) + DAY_MS;
+      }
+      if (tradeClosed && sim.trades.length > tradesSeen) {
+        for (; tradesSeen < sim.trades.length; tradesSeen++) tradeClosed(sim.trades[tradesSeen]);
+      }
+      for (let idx = next; idx < dLen && dTs[idx] + stratMs <= closeTime; idx = next) {
+        next = idx + 1;
+        if (idx < first) continue;
+        let signals: readonly Signal[];
+        try {
+          signals = decider.onBar(symbol, idx);
+        } catch (err) {
+          throw this.failure(err, symbol, idx, dTs[idx] + stratMs);
+        }
+        for (let j = 0; j < signals.length; j++) this.order(signals[j], closeTime, peak, dayStart, out);
+      }
+      if (sd !== 0) inMarket++;
+      curveTs[step + 1] = closeTime;
+      curveEquity[step + 1] = equity;
+      if (onProgress && --progressLeft === 0) {
+        progressLeft = progressEvery;
+        onProgress(step, steps);
+      }
+    }
+    out.stepsInMarket = inMarket;
+  }
+
+  private failure(err: unknown, symbol: string, idx: number, when: number): BacktestFailure {
+    const msg = err instanceof Error ? err.message : String(err);
+    return new BacktestFailure(`backtest stopped at bar ${idx} of ${symbol} (${isoTime(when)}): ${msg}`, { bar: idx, ts: when, symbol, error: msg }, err);
   }
 
   /** The market events of one moment: each symbol with a bar at t opens (fills), trades its range (brackets), closes. */

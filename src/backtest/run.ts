@@ -41,6 +41,8 @@ export interface BacktestRequest {
   risk: RiskConfig | null;
   clock?: VirtualClock;
   onProgress?: (done: number, total: number) => void;
+  /** Which loop runs it (see BacktestSettings.loop); both give the same document. */
+  loop?: 'auto' | 'general';
 }
 
 export interface BacktestResult {
@@ -139,6 +141,7 @@ function simulate(req: BacktestRequest): { outcome: BacktestOutcome; symbols: re
     risk: req.risk ? backtestRiskGate(req.strategy.name, req.risk, req.base, req.baseTimeframe) : null,
     clock: req.clock,
     onProgress: req.onProgress,
+    loop: req.loop,
   });
   const runner = new StrategyRunner(req.strategy, req.params, { candles: stratCandles, macro }, { symbols: wanted, position: bt.positionOf, source: req.origin === 'builtin' ? undefined : req.origin });
   const outcome = bt.run(runner);

@@ -55,6 +55,39 @@ describe('StrategyRunner', () => {
     expect(() => new StrategyRunner(cheat, {}, { candles: new Map([['A/USDT', bars(closes)]]), macro: new Map() })).toThrow(/strategy cheat: precomputed series "tomorrow" for A\/USDT looks ahead/);
   });
 
+  it('catches look-ahead on long data with a bounded check: a late-starting series and a whole-series statistic', () => {
+    const n = 30_000;
+    const long = bars(Array.from({ length: n }, (_, i) => 100 + Math.sin(i / 50) * 10 + i / 1_000));
+    // reads the next bar, but only after a long NaN start the strategy does not declare as warm-up
+    const lateCheat = defineStrategy({
+      name: 'late_cheat',
+      description: '',
+      params: {},
+      warmupBars: () => 0,
+      precompute: ({ candles }) => {
+        const out = new Float64Array(candles.length).fill(Number.NaN);
+        for (let i = 6_000; i + 1 < candles.length; i++) out[i] = candles.close[i + 1];
+        return { next: out };
+      },
+      onBar: () => null,
+    });
+    expect(() => new StrategyRunner(lateCheat, {}, { candles: new Map([['A/USDT', long]]), macro: new Map() })).toThrow(/"next" for A\/USDT looks ahead/);
+    // scaled by the maximum of the whole series (the future included)
+    const scaled = defineStrategy({
+      name: 'scaled',
+      description: '',
+      params: {},
+      warmupBars: () => 0,
+      precompute: ({ candles }) => {
+        let max = 0;
+        for (let i = 0; i < candles.length; i++) max = Math.max(max, candles.close[i]);
+        return { rel: candles.close.map((c) => c / max) };
+      },
+      onBar: () => null,
+    });
+    expect(() => new StrategyRunner(scaled, {}, { candles: new Map([['A/USDT', long]]), macro: new Map() })).toThrow(/"rel" for A\/USDT looks ahead/);
+  });
+
   it('refuses a precomputed series named like a bar field, which bar.value() could not tell apart', () => {
     const clash = defineStrategy({ name: 'clash', description: '', params: {}, warmupBars: () => 0, precompute: ({ candles }) => ({ high: candles.close.slice() }), onBar: () => null });
     expect(() => new StrategyRunner(clash, {}, { candles: new Map([['A/USDT', bars(closes)]]), macro: new Map() })).toThrow(/strategy clash: precomputed series "high" has the name of a bar field/);

@@ -17,7 +17,7 @@
  *              strength from confidence, size 1 = the full size the risk module allows, no stops)
  *   runner.run({ from?, to?, onSignal? }) → Signal[] over bars closing in [from, to], all symbols in time order.
  * Constructing the runner runs `precompute` once per symbol and checks every precomputed series for look-ahead
- * (recomputed on a prefix of the data and compared); a mismatch throws an InputError naming strategy and key.
+ * (recomputed on a bounded prefix of the data and compared); a mismatch throws an InputError naming strategy and key.
  */
 import { InputError, MtsError } from '../core/errors.js';
 import { isoTime, TIMEFRAMES } from '../core/time.js';
@@ -59,6 +59,9 @@ interface ImpliedPosition {
 const SIDES = new Set<SignalSide>(['LONG', 'SHORT', 'CLOSE']);
 const BAR_FIELDS = new Set(['ts', 'open', 'high', 'low', 'close', 'volume']);
 const TOLERANCE = 1e-9;
+/** The look-ahead check's prefix: this many bars past the warm-up, and at least LOOKAHEAD_VALUES defined values. */
+const LOOKAHEAD_PREFIX = 2_048;
+const LOOKAHEAD_VALUES = 256;
 /** What a bar without a decision returns: one shared, frozen empty list (no allocation per bar). */
 const NO_SIGNALS: readonly Signal[] = Object.freeze([]);
 
@@ -198,8 +201,7 @@ export class StrategyRunner {
       values.set(key, arr);
     }
     if (check && values.size > 0 && candles.length >= 4) {
-      // any cut point exposes a series that reads later bars; a third of the data keeps the check cheap
-      const cut = Math.max(2, Math.floor(candles.length / 3));
+      const cut = this.lookAheadCut(values, candles.length);
       const part = this.guard(symbol, 'precompute', () => pre(this.precomputeContext(symbol, prefix(candles, cut))));
       for (const [key, arr] of values) {
         const p = (part as Record<string, Float64Array>)[key];
@@ -215,6 +217,24 @@ export class StrategyRunner {
       }
     }
     return values;
+  }
+
+  /**
+   * Where the look-ahead check cuts the data. Any cut exposes a series that reads later bars (its values before the
+   * cut change when the bars after it are gone), so the prefix is bounded — the check costs O(LOOKAHEAD_PREFIX), not
+   * O(bars) — but long enough to hold at least LOOKAHEAD_VALUES defined values of every series past its warm-up
+   * (a series still all NaN before the cut would compare equal and prove nothing). At most a third of the data.
+   */
+  private lookAheadCut(values: ReadonlyMap<string, Float64Array>, n: number): number {
+    const max = Math.max(2, Math.floor(n / 3));
+    let cut = Math.min(max, LOOKAHEAD_PREFIX + this.warmup);
+    for (const arr of values.values()) {
+      let defined = 0;
+      let i = 0;
+      for (; i < max && defined < LOOKAHEAD_VALUES; i++) if (!Number.isNaN(arr[i])) defined++;
+      if (i > cut) cut = i;
+    }
+    return cut;
   }
 
   private guard<T>(symbol: string, where: string, fn: () => T): T {

@@ -70,6 +70,11 @@ export class SeriesView implements BarView {
   private series(key: string): Float64Array {
     const keys = this.keys;
     for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.arrays[i];
+    return this.fieldOrFail(key);
+  }
+
+  /** The rare cases of `series` out of line: it stays small enough to be inlined into every strategy's onBar. */
+  private fieldOrFail(key: string): Float64Array {
     if (FIELDS.has(key)) return this.candles[key as Field];
     const known = [...this.values.keys()];
     throw new InputError('E_STRATEGY_KEY', `strategy ${this.strategy}: no precomputed series "${key}" (precompute returned: ${known.join(', ') || 'nothing'})`);
