@@ -37,7 +37,8 @@ export async function startStreamHarness(start: number, extra: ConfigInput = {})
   const futures = (await new FakeBinanceWs().start()).keepAlive(50);
   ws.now = start;
   futures.now = start;
-  const rest = await fakeBinance({ now: () => ws.now, weightPerWindow: 10_000_000 }).start();
+  // the REST depth snapshot ccxt.pro syncs each order book from continues the fake stream's update ids
+  const rest = await fakeBinance({ now: () => ws.now, weightPerWindow: 10_000_000, futuresDepth: (id, limit) => futures.depthSnapshot(id, limit) }).start();
   const dir = tempDir('mts-stream-');
   const base: ConfigInput = {
     dataDir: dir,
@@ -55,7 +56,7 @@ export async function startStreamHarness(start: number, extra: ConfigInput = {})
   };
   const config = buildConfig(mergeLayers(base as Record<string, unknown>, extra as Record<string, unknown>) as ConfigInput);
   const store = await openStore(`sqlite:${path.join(dir, 'mts.db')}`);
-  const { logger, lines } = memoryLogger({ level: 'info' });
+  const { logger, lines } = memoryLogger({ level: 'debug' });
   const system = new SystemClock();
   const clock: Clock = { now: () => ws.now, sleep: (ms, signal) => system.sleep(ms, signal) };
   const sources = openSources(config, { clock: system, log: logger, calls: store.ops });
