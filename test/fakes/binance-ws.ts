@@ -99,13 +99,14 @@ export class FakeBinanceWs {
   }
 
   /**
-   * Resends the latest top-of-book and depth frames every `ms`, as the real streams never pause on a liquid pair
-   * (Binance pushes bookTicker on every change): the client's staleness watch then fires only on a real fault.
+   * Resends the latest top-of-book, depth and mark-price frames every `ms`, as the real streams never pause on a
+   * liquid pair (Binance pushes bookTicker on every change, mark price every second): the client's staleness watch
+   * then fires only on a real fault.
    */
   keepAlive(ms: number): this {
     this.keepAliveTimer = setInterval(() => {
       for (const [stream, text] of this.lastFrames) {
-        if (!stream.endsWith('@bookTicker') && !stream.includes('@depth')) continue;
+        if (!stream.endsWith('@bookTicker') && !stream.includes('@depth') && !stream.includes('@markPrice')) continue;
         for (const c of this.clients) if (!c.muted && c.streams.has(stream)) c.ws.send(text);
       }
     }, ms);

@@ -101,6 +101,8 @@ export class MarketStream {
   private readonly repaired = new Set<string>();
   private readonly listeners: PriceListener[] = [];
   private readonly lastStored = new Map<string, number>();
+  /** What each watch loop last handed on, per symbol or series (see klines()). */
+  private readonly seen = new Map<string, unknown>();
   private readonly bookEvery: number;
   private readonly fundingEvery: number;
   private readonly backoff: BackoffPolicy;
@@ -261,53 +263,73 @@ export class MarketStream {
     }
   }
 
+  // Each watch call resolves with the one symbol whose message woke it; messages that arrive before the loop calls
+  // again update ccxt's caches without resolving anything. So every wake reads the caches of all symbols and hands
+  // on what is new since the last wake: nothing is skipped when frames come in bursts.
+
   private async klines(ex: ProExchange, series: StreamSeries[]): Promise<void> {
-    const got = (await ex.watchOHLCVForSymbols(series.map((s) => [s.symbol, s.timeframe]))) as Record<string, Record<string, number[][]>>;
-    for (const [symbol, byTf] of Object.entries(got)) {
-      for (const [tf, rows] of Object.entries(byTf)) {
-        const last = rows[rows.length - 1];
-        if (last) this.price(symbol, last[4], ex.klineEventTime.get(`${symbol}::${tf}`) ?? last[0]);
-      }
+    await ex.watchOHLCVForSymbols(series.map((s) => [s.symbol, s.timeframe]));
+    for (const s of series) {
+      const key = `${s.symbol}::${s.timeframe}`;
+      const event = ex.klineEventTime.get(key);
+      if (event === undefined || this.seen.get(key) === event) continue;
+      this.seen.set(key, event);
+      const rows = ex.ohlcvs[s.symbol]?.[s.timeframe] as number[][] | undefined;
+      const last = rows?.[rows.length - 1];
+      if (last) this.price(s.symbol, last[4], event);
     }
   }
 
   private async trades(ex: ProExchange, symbols: string[]): Promise<void> {
-    const trades = await ex.watchTradesForSymbols(symbols, undefined, undefined, { name: 'aggTrade' });
-    for (const t of trades) if (t.symbol && t.price !== undefined && t.timestamp !== undefined) this.price(t.symbol, t.price, t.timestamp);
+    await ex.watchTradesForSymbols(symbols, undefined, undefined, { name: 'aggTrade' });
+    for (const symbol of symbols) {
+      const cache = ex.trades[symbol] as unknown as { price: number; timestamp: number }[] | undefined;
+      if (!cache?.length) continue;
+      const seen = this.seen.get(symbol);
+      let k = cache.length;
+      while (k > 0 && cache[k - 1] !== seen) k--;
+      this.seen.set(symbol, cache[cache.length - 1]);
+      for (let j = k; j < cache.length; j++) this.price(symbol, cache[j].price, cache[j].timestamp);
+    }
   }
 
   private async bidsAsks(ex: ProExchange, symbols: string[]): Promise<void> {
-    const got = await ex.watchBidsAsks(symbols);
+    await ex.watchBidsAsks(symbols);
     const at = Date.now();
-    for (const [symbol, t] of Object.entries(got)) {
-      if (t.bid === undefined || t.ask === undefined) continue;
+    for (const symbol of symbols) {
+      const t = ex.bidsasks[symbol];
+      if (!t || t.bid === undefined || t.ask === undefined || this.seen.get(`top:${symbol}`) === t) continue;
+      this.seen.set(`top:${symbol}`, t);
       this.tops.set(symbol, { bid: t.bid, bidQty: t.bidVolume ?? 0, ask: t.ask, askQty: t.askVolume ?? 0, ts: at });
     }
   }
 
   /** ccxt.pro keeps each book in sync (REST snapshot + diff stream); a snapshot of its top is stored at the cadence. */
   private async orderBook(ex: ProExchange, perps: string[]): Promise<void> {
-    const ob = await ex.watchOrderBookForSymbols(perps);
-    const symbol = ob.symbol === undefined ? undefined : this.spotOfPerp.get(ob.symbol);
-    if (symbol === undefined) return;
-    const ts = ob.timestamp ?? this.o.clock.now();
-    if (!this.due(`book:${symbol}`, ts, this.bookEvery)) return;
+    await ex.watchOrderBookForSymbols(perps);
     const n = this.o.config.stream.orderBookDepth;
     const side = (levels: unknown) => (levels as number[][]).slice(0, n).map(([p, q]) => [p, q] as [number, number]);
-    const book: OrderBookSnapshot = { symbol, ts, bids: side(ob.bids), asks: side(ob.asks) };
-    this.queue(`order book ${symbol}`, async () => {
-      await this.o.store.market.insertOrderBook(book);
-      metrics.rowsStored.inc({ table: 'order_book_snapshots' });
-      this.totals.booksStored++;
-    });
+    for (const perp of perps) {
+      const ob = ex.orderbooks[perp];
+      const symbol = this.spotOfPerp.get(perp) as string;
+      if (!ob || ob.nonce === undefined || typeof ob.timestamp !== 'number') continue;
+      if (!this.due(`book:${symbol}`, ob.timestamp, this.bookEvery)) continue;
+      const book: OrderBookSnapshot = { symbol, ts: ob.timestamp, bids: side(ob.bids), asks: side(ob.asks) };
+      this.queue(`order book ${symbol}`, async () => {
+        await this.o.store.market.insertOrderBook(book);
+        metrics.rowsStored.inc({ table: 'order_book_snapshots' });
+        this.totals.booksStored++;
+      });
+    }
   }
 
   private async markPrices(ex: ProExchange, perps: string[]): Promise<void> {
-    const got = await ex.watchMarkPrices(perps);
-    for (const [perp, t] of Object.entries(got)) {
-      const symbol = this.spotOfPerp.get(perp);
-      const info = t.info as Record<string, unknown>;
-      if (symbol === undefined) continue;
+    await ex.watchMarkPrices(perps);
+    for (const perp of perps) {
+      const t = ex.tickers[perp];
+      const symbol = this.spotOfPerp.get(perp) as string;
+      const info = t?.info as Record<string, unknown> | undefined;
+      if (info?.e !== 'markPriceUpdate') continue;
       const ts = Number(info.E);
       if (!this.due(`funding:${symbol}`, ts, this.fundingEvery)) continue;
       // Stored under the funding time it applies to: the row converges on the settled rate, which a later REST
@@ -375,7 +397,7 @@ export class MarketStream {
       },
       closed: (url: string, reason: string) => {
         const l = this.linkOf(url);
-        if (!l || !l.open.delete(url)) return;
+        if (!l?.open.delete(url)) return;
         metrics.streamConnected.set({ market: l.market }, 0);
         if (l.market === 'spot') this.repaired.clear();
         if (!this.stopped) log.warn({ market: l.market, url, reason }, `${l.market} stream down; reconnecting`);

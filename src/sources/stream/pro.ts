@@ -71,6 +71,8 @@ export async function createProExchange(config: Config, client: SourceClient, ho
     }
 
     override handleMessage(c: WsClientLike, message: unknown): void {
+      // frames ccxt still had queued from a socket already dropped (a broken frame, silence) belong to no one
+      if (c.connection !== undefined && !c.isOpen()) return;
       try {
         hooks.frame(c.url, message);
       } catch (err) {
