@@ -56,7 +56,7 @@ export async function startStreamHarness(start: number, extra: ConfigInput = {})
   };
   const config = buildConfig(mergeLayers(base as Record<string, unknown>, extra as Record<string, unknown>) as ConfigInput);
   const store = await openStore(`sqlite:${path.join(dir, 'mts.db')}`);
-  const { logger, lines } = memoryLogger({ level: 'debug' });
+  const { logger, lines } = memoryLogger({ level: 'info' });
   const system = new SystemClock();
   const clock: Clock = { now: () => ws.now, sleep: (ms, signal) => system.sleep(ms, signal) };
   const sources = openSources(config, { clock: system, log: logger, calls: store.ops });

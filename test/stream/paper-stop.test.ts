@@ -96,6 +96,15 @@ describe('a prices-only stream (`mts paper --live-prices`)', () => {
       // ccxt.pro's spot market list, loaded once; no klines (no repair), no futures (no socket, no depth snapshot)
       expect(h.rest.requests.map((r) => r.path)).toEqual(['/api/v3/exchangeInfo']);
       expect(stream.facts().map((f) => f.market)).toEqual(['spot']);
+
+      // listeners get prices in event-time order: a trade older than the price already handed on is dropped
+      h.ws.now = start + M15 - 1000;
+      h.ws.aggTrade('BTCUSDT', 1.5);
+      h.ws.now = start + M15 + 1000;
+      h.ws.aggTrade('BTCUSDT', 2.5);
+      await waitFor('the later trade', () => seen.length === 3);
+      expect(seen[2]).toEqual(['BTC/USDT', 2.5, start + M15 + 1000]);
+      expect(stream.latest.get('BTC/USDT')).toEqual({ price: 2.5, ts: start + M15 + 1000 });
       expect(stream.covers('BTC/USDT', '15m')).toBe(false);
     } finally {
       await stream.stop();

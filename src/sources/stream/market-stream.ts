@@ -88,7 +88,17 @@ interface Link {
 }
 
 const seriesId = (symbol: string, timeframe: string) => `${symbol}:${timeframe}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
+/** Waits `ms`, or less when `signal` aborts (stop() must not wait out a reconnect backoff). */
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
 
 export class MarketStream {
   readonly plan: StreamPlan;
@@ -112,6 +122,7 @@ export class MarketStream {
   private ex?: ProExchange;
   private running?: Promise<void>;
   private stopped = true;
+  private stopping = new AbortController();
   private watchdog?: NodeJS.Timeout;
   /** The REST source when this stream keeps storage; undefined when it only feeds prices. */
   private readonly storing: BinanceSource | undefined;
@@ -135,6 +146,7 @@ export class MarketStream {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.stopping = new AbortController();
     this.running = this.run().catch((err) => this.o.log.error({ err: (err as Error).message }, 'stream: could not start'));
     const every = Math.max(10, Math.min(1000, Math.floor(this.o.config.stream.staleAfterMs / 4)));
     this.watchdog = setInterval(() => this.checkStale(), every);
@@ -144,6 +156,7 @@ export class MarketStream {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopping.abort();
     clearInterval(this.watchdog);
     await this.ex?.close();
     await this.running;
@@ -246,7 +259,7 @@ export class MarketStream {
         failures++;
         const wait = backoffDelay(failures, this.backoff);
         this.o.log.debug({ watch: name, err: (err as Error).message, retryInMs: wait }, 'stream watch rejected; calling again');
-        await sleep(wait);
+        await sleep(wait, this.stopping.signal);
       }
     }
   }
@@ -441,7 +454,13 @@ export class MarketStream {
     this.work = this.work.then(fn).catch((err) => this.o.log.error({ what, err: (err as Error).message }, `stream: storing ${what} failed`));
   }
 
+  /**
+   * A latest price, handed to the listeners in event-time order: the loops wake independently (a kline update read
+   * after a burst of later trades), and a price older than the one already handed on is dropped.
+   */
   private price(symbol: string, price: number, ts: number): void {
+    const prev = this.latest.get(symbol);
+    if (prev !== undefined && ts < prev.ts) return;
     this.latest.set(symbol, { price, ts });
     for (const l of this.listeners) {
       try {
