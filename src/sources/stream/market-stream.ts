@@ -158,6 +158,8 @@ export class MarketStream {
     this.stopped = true;
     this.stopping.abort();
     clearInterval(this.watchdog);
+    // terminate first: ccxt's close() waits for the server's close frame, which a dead path never sends
+    for (const url of this.ex?.openUrls() ?? []) this.ex?.drop(url);
     await this.ex?.close();
     await this.running;
     for (const link of this.links.values()) {
