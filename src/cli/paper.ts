@@ -10,6 +10,7 @@ import { runPaperDaemon } from '../paper/daemon.js';
 import { PaperEngine } from '../paper/engine.js';
 import { paperReport, paperReportHtml } from '../paper/report.js';
 import { type PaperStatus, paperStatus } from '../paper/status.js';
+import { openSources } from '../sources/open.js';
 import { MarketStream } from '../sources/stream/market-stream.js';
 import type { CommandContext } from './context.js';
 import { action } from './run.js';
@@ -67,7 +68,9 @@ async function runPaper(ctx: CommandContext, f: RunFlags): Promise<void> {
   process.once('SIGTERM', onSignal);
   log.info({ dir }, 'paper: consuming alerts');
   // Live ticks between candle closes: stops and targets fire on the streamed price (storage stays with `mts run`).
-  const stream = f.livePrices ? new MarketStream({ config, store, clock, log, pricesOnly: true }) : undefined;
+  // ccxt.pro loads its market list through the Binance REST client stack (limiter, breaker, call accounting).
+  const sources = f.livePrices ? openSources(config, { clock, log, calls: store.ops }) : undefined;
+  const stream = sources ? new MarketStream({ config, store, clock, log, binance: sources.binance, pricesOnly: true }) : undefined;
   stream?.onPrice((symbol, price, ts) => engine.onPrice(symbol, price, ts));
   stream?.start();
   try {
@@ -85,6 +88,7 @@ async function runPaper(ctx: CommandContext, f: RunFlags): Promise<void> {
     log.info({ ...s, equity: point.equity }, 'paper: stopped');
   } finally {
     await stream?.stop();
+    await sources?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

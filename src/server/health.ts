@@ -233,7 +233,7 @@ export class HealthChecker {
       return { all: { status: 'unknown', reason: `check failed: ${this.clean(err instanceof Error ? err.message : String(err))}`, detail: {} } };
     }
     for (const f of facts) {
-      const detail = { connected: f.connected, last_message_age_ms: f.lastMessageAgeMs, reconnects: f.reconnects, messages: f.messages, stale_after_ms: f.staleAfterMs, covering: f.covering ?? null, series: f.series ?? null };
+      const detail = { connected: f.connected, last_message_age_ms: f.lastMessageAgeMs, reconnects: f.reconnects, messages: f.messages, stale_after_ms: f.staleAfterMs, covering: f.covering ?? null, series: f.series ?? null, sockets: f.sockets ?? null };
       const silent = f.lastMessageAgeMs === null || f.lastMessageAgeMs > f.staleAfterMs;
       if (!f.connected) out[f.market] = { status: 'degraded', reason: `${f.market} stream disconnected (${f.reconnects} reconnects so far); REST polling covers its data`, detail };
       else if (silent) out[f.market] = { status: 'degraded', reason: `${f.market} stream connected but silent${f.lastMessageAgeMs === null ? '' : ` for ${humanAge(f.lastMessageAgeMs)}`}`, detail };

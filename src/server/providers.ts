@@ -43,6 +43,8 @@ export interface StreamHealthFacts {
   /** Series whose storage it covers now, of those it carries. */
   covering?: number;
   series?: number;
+  /** WebSocket connections behind this market (ccxt.pro: spot 1, USD-M 2). */
+  sockets?: number;
 }
 
 /** The shared Redis of a scale-out deployment (SPEC §13); absent when MTS_REDIS_URL is not set. */

@@ -6,26 +6,40 @@ const fix = (n: number) => n.toFixed(8);
 
 interface Client {
   ws: WebSocket;
+  path: string;
   streams: Set<string>;
   /** A muted client stays connected but is sent nothing (a stream that goes silent without closing). */
   muted: boolean;
 }
 
+/** A fake order book of one USD-M symbol: its levels and the id of the last update sent. */
+interface Book {
+  lastUpdateId: number;
+  bids: [string, string][];
+  asks: [string, string][];
+}
+
 /**
- * Fake Binance WebSocket server: combined streams (`/stream?streams=a/b/c`, each frame `{"stream", "data"}`) with the
- * real payloads of kline (`k` with the `x` closed flag), aggTrade, bookTicker, USD-M partial depth (`depthUpdate`)
- * and `markPriceUpdate`. Time is the replay's (`now`), moved by the test; frames go only to clients subscribed to
- * their stream. Faults: drop every socket, send a garbage frame, or go silent without closing.
+ * Fake Binance WebSocket server, speaking what ccxt.pro sends and expects: raw streams on `/ws/<n>` (spot) or, for
+ * USD-M, `/public/ws/<n>` and `/market/ws/<n>`; `{"method":"SUBSCRIBE","params":[...],"id":n}` answered with
+ * `{"result":null,"id":n}` (likewise UNSUBSCRIBE and LIST_SUBSCRIPTIONS); payloads as Binance sends them: kline
+ * (`k` with the `x` closed flag), aggTrade, bookTicker, USD-M diff depth (`depthUpdate` with `U`/`u`/`pu` in
+ * sequence, its REST snapshot from `depthSnapshot`, which the fake REST serves) and `markPriceUpdate`. Time is the
+ * replay's (`now`), moved by the test; frames go only to clients subscribed to their stream. Faults: drop every
+ * socket, send a garbage frame, or go silent without closing.
  */
 export class FakeBinanceWs {
   readonly clients = new Set<Client>();
-  /** Every connection ever accepted, with the streams it asked for. */
-  readonly connections: string[][] = [];
+  /** Every connection ever accepted, by path. */
+  readonly connections: string[] = [];
+  /** Every SUBSCRIBE received: the path of its socket and its streams. */
+  readonly subscriptions: { path: string; streams: string[] }[] = [];
   now = 0;
   url = '';
   private server?: WebSocketServer;
-  private waiters: { n: number; resolve: () => void }[] = [];
+  private waiters: { check: () => boolean; resolve: () => void }[] = [];
   private readonly lastFrames = new Map<string, string>();
+  private readonly books = new Map<string, Book>();
   private keepAliveTimer?: NodeJS.Timeout;
   private closing = false;
 
@@ -36,29 +50,63 @@ export class FakeBinanceWs {
     this.url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
     server.on('connection', (ws, req) => {
       if (this.closing) return ws.terminate();
-      const u = new URL(req.url ?? '/', 'http://fake');
-      if (u.pathname !== '/stream') return ws.close(1008, `no route ${u.pathname}`);
-      const streams = (u.searchParams.get('streams') ?? '').split('/').filter(Boolean);
-      const client: Client = { ws, streams: new Set(streams), muted: false };
+      const path = new URL(req.url ?? '/', 'http://fake').pathname;
+      if (!/^(\/public|\/market)?\/ws(\/\d+)?$/.test(path)) return ws.close(1008, `no route ${path}`);
+      const client: Client = { ws, path, streams: new Set(), muted: false };
       this.clients.add(client);
-      this.connections.push(streams);
+      this.connections.push(path);
+      ws.on('message', (data) => this.request(client, data.toString()));
       ws.on('close', () => this.clients.delete(client));
       ws.on('error', () => this.clients.delete(client));
-      const due = this.waiters.filter((w) => this.connections.length >= w.n);
-      this.waiters = this.waiters.filter((w) => this.connections.length < w.n);
-      for (const w of due) w.resolve();
+      this.wake();
     });
     return this;
   }
 
+  private request(c: Client, text: string): void {
+    let m: { method?: string; params?: unknown; id?: unknown };
+    try {
+      m = JSON.parse(text);
+    } catch {
+      c.ws.send(JSON.stringify({ error: { code: 3, msg: 'Invalid JSON' } }));
+      return;
+    }
+    const params = Array.isArray(m.params) ? m.params.map(String) : [];
+    if (m.method === 'SUBSCRIBE') {
+      for (const s of params) c.streams.add(s);
+      this.subscriptions.push({ path: c.path, streams: params });
+      c.ws.send(JSON.stringify({ result: null, id: m.id }));
+      this.wake();
+    } else if (m.method === 'UNSUBSCRIBE') {
+      for (const s of params) c.streams.delete(s);
+      c.ws.send(JSON.stringify({ result: null, id: m.id }));
+    } else if (m.method === 'LIST_SUBSCRIPTIONS') {
+      c.ws.send(JSON.stringify({ result: [...c.streams], id: m.id }));
+    } else {
+      c.ws.send(JSON.stringify({ error: { code: 2, msg: `Invalid request: unknown method ${m.method}` }, id: m.id }));
+    }
+  }
+
+  private wake(): void {
+    const due = this.waiters.filter((w) => w.check());
+    this.waiters = this.waiters.filter((w) => !due.includes(w));
+    for (const w of due) w.resolve();
+  }
+
+  private until(check: () => boolean): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ check, resolve }));
+  }
+
   /**
-   * Resends the latest top-of-book and depth frames every `ms`, as the real streams never pause on a liquid pair
-   * (Binance pushes bookTicker on every change): the client's staleness watch then fires only on a real fault.
+   * Resends the latest top-of-book, depth and mark-price frames every `ms`, as the real streams never pause on a
+   * liquid pair (Binance pushes bookTicker on every change, mark price every second): the client's staleness watch
+   * then fires only on a real fault.
    */
   keepAlive(ms: number): this {
     this.keepAliveTimer = setInterval(() => {
       for (const [stream, text] of this.lastFrames) {
-        if (!stream.endsWith('@bookTicker') && !stream.includes('@depth')) continue;
+        if (!stream.endsWith('@bookTicker') && !stream.includes('@depth') && !stream.includes('@markPrice')) continue;
         for (const c of this.clients) if (!c.muted && c.streams.has(stream)) c.ws.send(text);
       }
     }, ms);
@@ -77,12 +125,16 @@ export class FakeBinanceWs {
 
   /** Resolves once `n` connections have been accepted in all. */
   connectionCount(n: number): Promise<void> {
-    if (this.connections.length >= n) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ n, resolve }));
+    return this.until(() => this.connections.length >= n);
+  }
+
+  /** Resolves once a live (unmuted) client is subscribed to `stream`. */
+  subscribed(stream: string): Promise<void> {
+    return this.until(() => [...this.clients].some((c) => !c.muted && c.streams.has(stream)));
   }
 
   send(stream: string, data: unknown): void {
-    const text = JSON.stringify({ stream, data });
+    const text = JSON.stringify(data);
     this.lastFrames.set(stream, text);
     for (const c of this.clients) if (!c.muted && c.streams.has(stream)) c.ws.send(text);
   }
@@ -93,7 +145,8 @@ export class FakeBinanceWs {
     this.clients.clear();
   }
 
-  garbage(text = '{"stream":"btcusdt@kline_15m","data":{"e":"kline","k":{"t":17'): void {
+  /** A frame cut short: not JSON. */
+  garbage(text = '{"e":"kline","E":1747030500000,"s":"BTCUSDT","k":{"t":17'): void {
     for (const c of this.clients) if (!c.muted) c.ws.send(text);
   }
 
@@ -134,10 +187,36 @@ export class FakeBinanceWs {
     this.send(`${id.toLowerCase()}@bookTicker`, { u: this.now, s: id, b: fix(bid), B: '1.00000000', a: fix(ask), A: '2.00000000' });
   }
 
-  /** USD-M partial depth: the top `levels` levels each side around `mid`. */
-  depth(id: string, levels: 5 | 10 | 20, mid: number): void {
-    const side = (sign: number) => Array.from({ length: levels }, (_, i) => [fix(mid * (1 + sign * (i + 1) * 1e-4)), fix(1 + (i % 3))]);
-    this.send(`${id.toLowerCase()}@depth${levels}@500ms`, { e: 'depthUpdate', E: this.now, T: this.now, s: id, U: 1, u: 2, pu: 0, b: side(-1), a: side(1) });
+  /**
+   * USD-M diff depth: the book becomes `levels` levels each side around `mid`; the update carries the new levels
+   * and a zero quantity for every old level no longer there, numbered after the last update (`pu` = its `u`).
+   */
+  depth(id: string, levels: number, mid: number): void {
+    const side = (sign: number) => Array.from({ length: levels }, (_, i) => [fix(mid * (1 + sign * (i + 1) * 1e-4)), fix(1 + (i % 3))] as [string, string]);
+    const prev = this.book(id);
+    const bids = side(-1);
+    const asks = side(1);
+    const diff = (old: [string, string][], now: [string, string][]) => [...now, ...old.filter(([p]) => !now.some(([q]) => q === p)).map(([p]) => [p, '0.00000000'])];
+    const U = prev.lastUpdateId + 1;
+    const u = prev.lastUpdateId + 3;
+    const update = { e: 'depthUpdate', E: this.now, T: this.now, s: id, U, u, pu: prev.lastUpdateId, b: diff(prev.bids, bids), a: diff(prev.asks, asks) };
+    this.books.set(id, { lastUpdateId: u, bids, asks });
+    this.send(`${id.toLowerCase()}@depth@100ms`, update);
+  }
+
+  /** The REST depth snapshot consistent with the updates sent so far (`GET /fapi/v1/depth`). */
+  depthSnapshot(id: string, limit: number): Record<string, unknown> {
+    const b = this.book(id);
+    return { lastUpdateId: b.lastUpdateId, E: this.now, T: this.now, bids: b.bids.slice(0, limit), asks: b.asks.slice(0, limit) };
+  }
+
+  private book(id: string): Book {
+    let b = this.books.get(id);
+    if (!b) {
+      b = { lastUpdateId: 1_000_000, bids: [], asks: [] };
+      this.books.set(id, b);
+    }
+    return b;
   }
 
   markPrice(id: string, mark: number, fundingRate: number, nextFundingTime: number): void {

@@ -1,5 +1,5 @@
 import type { Candle } from '../../src/core/types.js';
-import { exchangeInfo, fundingEvents, realCandles as unshifted, shiftedCandles } from './data.js';
+import { exchangeInfo, fundingEvents, futuresExchangeInfo, realCandles as unshifted, shiftedCandles } from './data.js';
 import type { FaultSettings } from './faults.js';
 import { FakeServer, type Route } from './server.js';
 
@@ -95,10 +95,18 @@ export interface FakeBinanceOptions {
   windowMs?: number;
   faults?: FaultSettings;
   latencyMs?: number;
+  /**
+   * The USD-M depth snapshot of a market id (`GET /fapi/v1/depth`), e.g. from the fake WebSocket's book so that its
+   * update ids continue the snapshot's; default: levels around the last real candle's close.
+   */
+  futuresDepth?: (marketId: string, limit: number) => Record<string, unknown> | undefined;
 }
 
+/** The USD-M perpetuals the fake lists: the default assets' USDT pairs. */
+const PERPETUALS = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', 'SOLUSDT', 'XRPUSDT', 'DOGEUSDT', 'ADAUSDT', 'AVAXUSDT', 'DOTUSDT', 'LINKUSDT'];
+
 /**
- * Fake Binance: spot /api/v3/{klines,exchangeInfo,ticker/24hr,depth} and USD-M /fapi/v1/{fundingRate,depth,
+ * Fake Binance: spot /api/v3/{klines,exchangeInfo,ticker/24hr,depth} and USD-M /fapi/v1/{exchangeInfo,fundingRate,depth,
  * premiumIndex} over the real data, counting request weight per window with X-MBX-USED-WEIGHT-1M.
  */
 export function fakeBinance(opts: FakeBinanceOptions = {}): FakeServer {
@@ -149,10 +157,12 @@ export function fakeBinance(opts: FakeBinanceOptions = {}): FakeServer {
       pattern: /^\/fapi\/v1\/depth$/,
       weight: (q) => depthWeight(Number(q.limit ?? 500), true),
       handle(q) {
-        const b = depth(realCandles, q.symbol, now(), Math.min(Number(q.limit ?? 500), 1000), true);
+        const limit = Math.min(Number(q.limit ?? 500), 1000);
+        const b = opts.futuresDepth ? opts.futuresDepth(q.symbol, limit) : depth(realCandles, q.symbol, now(), limit, true);
         return b ? { body: b } : bad('Invalid symbol.');
       },
     },
+    { pattern: /^\/fapi\/v1\/exchangeInfo$/, weight: () => 1, handle: () => ({ body: futuresExchangeInfo(PERPETUALS) }) },
     {
       pattern: /^\/fapi\/v1\/fundingRate$/,
       weight: () => 1,

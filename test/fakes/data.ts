@@ -123,6 +123,20 @@ export function exchangeInfo(): unknown {
   return JSON.parse(exchangeInfoText);
 }
 
+/**
+ * `GET /fapi/v1/exchangeInfo` for the USD-M perpetuals of the given spot market ids: the documented sample body
+ * (Binance.Net's GetExchangeInfo example) with its one symbol entry copied per market, the assets renamed.
+ */
+export function futuresExchangeInfo(ids: readonly string[]): unknown {
+  const body = sampleBody('binance', 'UsdFutures', 'ExchangeData', 'GetExchangeInfo.txt');
+  const [template] = body.symbols as Record<string, unknown>[];
+  body.symbols = ids.map((id) => {
+    const base = id.replace(/USDT$/, '');
+    return { ...template, symbol: id, pair: id, baseAsset: base, quoteAsset: 'USDT', marginAsset: 'USDT' };
+  });
+  return body;
+}
+
 /** The body of a provider documentation sample (`*.txt`: three header lines, then JSON). */
 export function sampleBody(...parts: string[]): any {
   const text = readFileSync(dataFile('api-samples', ...parts), 'utf8');

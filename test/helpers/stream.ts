@@ -37,7 +37,8 @@ export async function startStreamHarness(start: number, extra: ConfigInput = {})
   const futures = (await new FakeBinanceWs().start()).keepAlive(50);
   ws.now = start;
   futures.now = start;
-  const rest = await fakeBinance({ now: () => ws.now, weightPerWindow: 10_000_000 }).start();
+  // the REST depth snapshot ccxt.pro syncs each order book from continues the fake stream's update ids
+  const rest = await fakeBinance({ now: () => ws.now, weightPerWindow: 10_000_000, futuresDepth: (id, limit) => futures.depthSnapshot(id, limit) }).start();
   const dir = tempDir('mts-stream-');
   const base: ConfigInput = {
     dataDir: dir,

@@ -12,12 +12,17 @@ describe('stream health and metrics', () => {
     h = await startStreamHarness(start);
     h.ws.bookTicker('BTCUSDT', 100, 101);
     h.futures.depth('BTCUSDT', 20, 100);
+    h.futures.markPrice('BTCUSDT', 100, 0.0001, start + 8 * 3_600_000);
     h.stream.start();
     await waitFor('both sockets to hear something', () => h.stream.facts().every((f) => f.connected && f.messages > 0));
     const app = await createServer({ config: h.config, store: h.store, clock: h.clock, providers: { streams: () => h.stream.facts() } });
     try {
       const live = (await app.inject({ method: 'GET', url: '/health' })).json() as any;
       expect(live.components.streams.spot).toMatchObject({ status: 'ok', detail: { connected: true, reconnects: 0, stale_after_ms: 1000 } });
+      // ccxt.pro's layout: every spot subscription on one socket; USD-M depth on /public, mark price on /market
+      expect([live.components.streams.spot.detail.sockets, live.components.streams.futures.detail.sockets]).toEqual([1, 2]);
+      expect(new Set(h.ws.connections)).toEqual(new Set(['/ws/0']));
+      expect(new Set(h.futures.subscriptions.map((s) => `${s.path} ${s.streams.join(',')}`))).toEqual(new Set(['/public/ws/0 btcusdt@depth@100ms,ethusdt@depth@100ms', '/market/ws/0 btcusdt@markPrice@1s,ethusdt@markPrice@1s']));
       expect(live.components.streams.futures.status).toBe('ok');
       expect(live.components.streams.spot.detail.last_message_age_ms).toBeLessThanOrEqual(1000);
 

@@ -46,8 +46,7 @@ describe('a streamed price between candle closes', () => {
     expect((await engine.applyAlert(intent.intent)).status).toBe('applied');
     h.stream.onPrice((symbol, price, ts) => engine.onPrice(symbol, price, ts));
     h.stream.start();
-    await h.ws.connectionCount(1);
-    await waitFor('the stream to be live', () => h.stream.facts().some((x) => x.market === 'spot' && x.connected));
+    await h.ws.subscribed('btcusdt@aggTrade');
     // Mid-way through each quarter of the hour, a trade at that quarter's real low; the hour never closes here.
     const lowest = f.inside[f.k];
     for (const [j, q] of f.inside.entries()) {
@@ -72,16 +71,16 @@ describe('a prices-only stream (`mts paper --live-prices`)', () => {
   let h: StreamHarness;
   afterAll(() => h?.close());
 
-  it('hands trades and kline closes to its listeners and stores nothing, calling no REST endpoint', async () => {
+  it('hands trades and kline closes to its listeners and stores nothing, calling no REST endpoint but the market list', async () => {
     const start = Date.parse('2025-05-12T06:00:00Z');
     h = await startStreamHarness(start);
-    const stream = new MarketStream({ config: h.config, store: h.store, clock: h.clock, log: silentLogger, pricesOnly: true });
+    const stream = new MarketStream({ config: h.config, store: h.store, clock: h.clock, log: silentLogger, binance: h.sources.binance, pricesOnly: true });
     const seen: [string, number, number][] = [];
     stream.onPrice((symbol, price, ts) => seen.push([symbol, price, ts]));
     stream.start();
     try {
-      await h.ws.connectionCount(1);
-      await waitFor('the socket', () => stream.facts().some((f) => f.market === 'spot' && f.connected));
+      await h.ws.subscribed('ethusdt@aggTrade');
+      await h.ws.subscribed('btcusdt@kline_15m');
       const c = realCandles('BTCUSDT', '15m').find((x) => x.ts === start)!;
       h.ws.now = start + M15 / 2;
       h.ws.aggTrade('ETHUSDT', 2500.5);
@@ -94,7 +93,18 @@ describe('a prices-only stream (`mts paper --live-prices`)', () => {
       ]);
       await stream.settled();
       expect(await h.store.candles.count({ source: 'binance', symbol: 'BTC/USDT', timeframe: '15m' })).toBe(0);
-      expect(h.rest.requests).toHaveLength(0);
+      // ccxt.pro's spot market list, loaded once; no klines (no repair), no futures (no socket, no depth snapshot)
+      expect(h.rest.requests.map((r) => r.path)).toEqual(['/api/v3/exchangeInfo']);
+      expect(stream.facts().map((f) => f.market)).toEqual(['spot']);
+
+      // listeners get prices in event-time order: a trade older than the price already handed on is dropped
+      h.ws.now = start + M15 - 1000;
+      h.ws.aggTrade('BTCUSDT', 1.5);
+      h.ws.now = start + M15 + 1000;
+      h.ws.aggTrade('BTCUSDT', 2.5);
+      await waitFor('the later trade', () => seen.length === 3);
+      expect(seen[2]).toEqual(['BTC/USDT', 2.5, start + M15 + 1000]);
+      expect(stream.latest.get('BTC/USDT')).toEqual({ price: 2.5, ts: start + M15 + 1000 });
       expect(stream.covers('BTC/USDT', '15m')).toBe(false);
     } finally {
       await stream.stop();

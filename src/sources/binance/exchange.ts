@@ -13,10 +13,19 @@ export type BinanceExchange = InstanceType<typeof ccxtModule.binance>;
  */
 export async function createBinanceExchange(config: Config, client: SourceClient): Promise<BinanceExchange> {
   const ccxt = (await import('ccxt')).default;
+  const ex = new ccxt.binance({ enableRateLimit: false, options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false } });
+  routeRest(ex, config, client);
+  return ex;
+}
+
+/**
+ * Points a ccxt binance (REST, or the ccxt.pro one the stream uses) at the configured base URLs and sends its HTTP
+ * through our client stack.
+ */
+export function routeRest(ex: { urls: unknown; fetch: unknown }, config: Config, client: SourceClient): void {
   const spot = `${config.sources.binance.baseUrl.replace(/\/+$/, '')}/api/v3`;
   const futures = `${config.sources.binance.futuresBaseUrl.replace(/\/+$/, '')}/fapi/v1`;
-  const ex = new ccxt.binance({ enableRateLimit: false, options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false } });
-  const api = ex.urls.api as Record<string, string>;
+  const api = (ex.urls as { api: Record<string, string> }).api;
   api.public = spot;
   api.private = spot;
   api.fapiPublic = futures;
@@ -25,5 +34,4 @@ export async function createBinanceExchange(config: Config, client: SourceClient
     const u = new URL(url);
     return client.getJson(u, { weight: binanceWeight(u), endpoint: u.pathname });
   };
-  return ex;
 }

@@ -1,74 +1,81 @@
 /**
- * Binance combined-stream frames (`{"stream": "btcusdt@kline_15m", "data": {...}}`) read into typed events. A frame
- * that is not JSON, not a combined-stream envelope, or whose payload lacks the fields of its stream type is an
- * error naming what is wrong: the connection then treats the socket as broken (see connection.ts).
+ * The guard in front of ccxt.pro's Binance handlers: every payload a stream socket delivers (raw `/ws` payloads:
+ * no combined-stream envelope) is checked here before ccxt parses it. ccxt passes a frame that is not JSON on as a
+ * string and reads missing fields as undefined, so a broken frame would otherwise vanish or store garbage; here it
+ * is an error naming what is wrong, and the stream replaces the socket and repairs the gap (market-stream.ts).
  */
 import { InputError } from '../../core/errors.js';
-import type { Candle } from '../../core/types.js';
 
-export type StreamEvent =
-  | { kind: 'kline'; id: string; interval: string; closed: boolean; candle: Candle; eventTime: number }
-  | { kind: 'trade'; id: string; price: number; ts: number }
-  | { kind: 'bookTicker'; id: string; bid: number; bidQty: number; ask: number; askQty: number }
-  | { kind: 'depth'; id: string; ts: number; bids: [number, number][]; asks: [number, number][] }
-  | { kind: 'markPrice'; id: string; ts: number; markPrice: number; fundingRate: number; nextFundingTime: number };
+export type FrameKind = 'kline' | 'trade' | 'bookTicker' | 'depth' | 'markPrice' | 'control';
 
 type Raw = Record<string, unknown>;
 
-function bad(stream: string, what: string): never {
-  throw new InputError('E_STREAM_FRAME', `stream frame ${stream ? `of ${stream} ` : ''}is malformed: ${what}`);
+function bad(what: string): never {
+  throw new InputError('E_STREAM_FRAME', `stream frame is malformed: ${what}`);
 }
 
-function num(v: unknown, stream: string, field: string): number {
+function num(v: unknown, field: string): number {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
-  if (!Number.isFinite(n)) bad(stream, `${field} is ${JSON.stringify(v)}, not a number`);
+  if (!Number.isFinite(n)) bad(`${field} is ${JSON.stringify(v)}, not a number`);
   return n;
 }
 
-function levels(v: unknown, stream: string, field: string): [number, number][] {
-  if (!Array.isArray(v)) bad(stream, `${field} is not a list of levels`);
-  return v.map((l, i) => {
-    if (!Array.isArray(l) || l.length < 2) bad(stream, `${field}[${i}] is not [price, quantity]`);
-    return [num(l[0], stream, `${field}[${i}] price`), num(l[1], stream, `${field}[${i}] quantity`)];
+function levels(v: unknown, field: string): void {
+  if (!Array.isArray(v)) bad(`${field} is not a list of levels`);
+  v.forEach((l, i) => {
+    if (!Array.isArray(l) || l.length < 2) bad(`${field}[${i}] is not [price, quantity]`);
+    num(l[0], `${field}[${i}] price`);
+    num(l[1], `${field}[${i}] quantity`);
   });
 }
 
-/** The upper-case market id (`BTCUSDT`) a stream name starts with. */
-function idOf(stream: string): string {
-  return stream.slice(0, stream.indexOf('@')).toUpperCase();
+function symbolOf(d: Raw, field = 's'): void {
+  if (typeof d[field] !== 'string' || d[field] === '') bad(`${field} (market id) is missing`);
 }
 
-/** One frame's text to its event; throws InputError on anything Binance would not send. */
-export function parseFrame(text: string): StreamEvent {
-  let frame: unknown;
-  try {
-    frame = JSON.parse(text);
-  } catch {
-    return bad('', `not JSON (${JSON.stringify(text.slice(0, 40))})`);
-  }
-  if (typeof frame !== 'object' || frame === null) return bad('', 'not an object');
-  const { stream, data } = frame as { stream?: unknown; data?: unknown };
-  if (typeof stream !== 'string' || !stream.includes('@')) return bad('', 'no "stream" name');
-  if (typeof data !== 'object' || data === null) return bad(stream, 'no "data" object');
-  const d = data as Raw;
-  const type = stream.slice(stream.indexOf('@') + 1);
-  const id = idOf(stream);
-  if (type.startsWith('kline_')) {
+/** Checks one payload as ccxt received it (already JSON-parsed, or the raw text when that failed); returns its kind. */
+export function checkFrame(message: unknown): FrameKind {
+  if (typeof message === 'string') bad(`not JSON (${JSON.stringify(message.slice(0, 40))})`);
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) bad('not a JSON object');
+  const d = message as Raw;
+  // subscription acks ({"result": null, "id": 1}) and errors ({"error": {...}, "id": 1}): ccxt handles them
+  if ('id' in d && ('result' in d || 'error' in d)) return 'control';
+  const e = d.e;
+  if (e === 'kline') {
     const k = d.k as Raw | undefined;
-    if (typeof k !== 'object' || k === null) return bad(stream, 'no "k" object');
-    if (typeof k.x !== 'boolean') return bad(stream, 'k.x (closed flag) is not a boolean');
-    const candle = { ts: num(k.t, stream, 'k.t'), open: num(k.o, stream, 'k.o'), high: num(k.h, stream, 'k.h'), low: num(k.l, stream, 'k.l'), close: num(k.c, stream, 'k.c'), volume: num(k.v, stream, 'k.v') };
-    return { kind: 'kline', id, interval: String(k.i ?? type.slice(6)), closed: k.x, candle, eventTime: num(d.E, stream, 'E') };
+    if (typeof k !== 'object' || k === null) bad('kline without a "k" object');
+    symbolOf(k);
+    if (typeof k.i !== 'string') bad('k.i (interval) is missing');
+    if (typeof k.x !== 'boolean') bad('k.x (closed flag) is not a boolean');
+    for (const f of ['t', 'o', 'h', 'l', 'c', 'v']) num(k[f], `k.${f}`);
+    num(d.E, 'E');
+    return 'kline';
   }
-  if (type === 'aggTrade' || type === 'trade') return { kind: 'trade', id, price: num(d.p, stream, 'p'), ts: num(d.T, stream, 'T') };
-  if (type === 'bookTicker') return { kind: 'bookTicker', id, bid: num(d.b, stream, 'b'), bidQty: num(d.B, stream, 'B'), ask: num(d.a, stream, 'a'), askQty: num(d.A, stream, 'A') };
-  if (type.startsWith('depth')) {
-    // USD-M partial depth: a depthUpdate carrying the top N levels (b/a); spot's partial depth says bids/asks.
-    const ts = d.T !== undefined ? num(d.T, stream, 'T') : d.E !== undefined ? num(d.E, stream, 'E') : Number.NaN;
-    return { kind: 'depth', id, ts, bids: levels(d.b ?? d.bids, stream, 'b'), asks: levels(d.a ?? d.asks, stream, 'a') };
+  if (e === 'aggTrade' || e === 'trade') {
+    symbolOf(d);
+    num(d.p, 'p');
+    num(d.q, 'q');
+    num(d.T, 'T');
+    return 'trade';
   }
-  if (type.startsWith('markPrice')) {
-    return { kind: 'markPrice', id, ts: num(d.E, stream, 'E'), markPrice: num(d.p, stream, 'p'), fundingRate: num(d.r, stream, 'r'), nextFundingTime: num(d.T, stream, 'T') };
+  if (e === 'depthUpdate') {
+    symbolOf(d);
+    num(d.U, 'U');
+    num(d.u, 'u');
+    levels(d.b, 'b');
+    levels(d.a, 'a');
+    return 'depth';
   }
-  return bad(stream, `unknown stream type "${type}"`);
+  if (e === 'markPriceUpdate') {
+    symbolOf(d);
+    for (const f of ['E', 'p', 'r', 'T']) num(d[f], f);
+    return 'markPrice';
+  }
+  if (e === undefined && 'u' in d && 'b' in d && 'a' in d) {
+    // spot bookTicker: the one payload without an event type
+    symbolOf(d);
+    for (const f of ['b', 'B', 'a', 'A']) num(d[f], f);
+    return 'bookTicker';
+  }
+  return bad(`unknown event ${JSON.stringify(e)}`);
 }

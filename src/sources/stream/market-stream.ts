@@ -1,22 +1,25 @@
 /**
- * The real-time market stream (SPEC §6): Binance combined streams over two sockets (plan.ts), their frames turned
- * into stored closed klines, latest prices for listeners (the paper trader, a cache), the top of book, and order
- * books and funding stored at a cadence. After every (re)connect each series' gap is repaired with one REST call;
- * until that repair succeeded, or while the socket is down or silent, `covers()` is false and the REST schedule
- * collects the series as if there were no stream.
+ * The real-time market stream (SPEC §6), through ccxt.pro's Binance watchers (pro.ts): closed klines stored,
+ * latest prices for listeners (the paper trader, a cache), the top of book in memory, order books and funding
+ * stored at a cadence. One watch loop per kind of data calls its watch* method again and again; when a socket drops
+ * (or is replaced: a broken frame, silence), the pending watch rejects, the loop backs off and calls again, which
+ * makes ccxt dial and subscribe anew. After every (re)subscription of the klines each series' gap is repaired with
+ * one REST call; until that repair succeeded, or while the spot socket is down or silent, `covers()` is false and
+ * the REST schedule collects the series as if there were no stream.
  */
 import type { Config } from '../../config/schema.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import { metrics } from '../../core/metrics.js';
 import { parseDuration, type Timeframe } from '../../core/time.js';
-import type { FundingRate, OrderBookSnapshot } from '../../core/types.js';
+import type { Candle, FundingRate, OrderBookSnapshot } from '../../core/types.js';
+import { backoffDelay, type BackoffPolicy } from '../../scheduler/backoff.js';
 import type { Store } from '../../storage/store.js';
 import type { BinanceSource } from '../binance/source.js';
-import { type ConnectionFacts, StreamConnection } from './connection.js';
-import { parseFrame, type StreamEvent } from './events.js';
+import { checkFrame, type FrameKind } from './events.js';
 import { repairSeries, storeClosedKline } from './klines.js';
-import { type StreamMarket, type StreamPlan, type StreamSeries, streamPlan } from './plan.js';
+import { type StreamMarket, type StreamPlan, type StreamSeries, perpetualOf, streamPlan } from './plan.js';
+import { createProExchange, type ProExchange } from './pro.js';
 
 export type PriceListener = (symbol: string, price: number, ts: number) => unknown;
 
@@ -25,11 +28,13 @@ export interface MarketStreamOptions {
   store: Store;
   clock: Clock;
   log: Logger;
-  /** The REST source gap repairs go through; without it the stream only feeds price listeners (pricesOnly). */
-  binance?: BinanceSource;
   /**
-   * Feed listeners only: no candle, order-book or funding storage and no repairs (another process, `mts run`,
-   * keeps storage; `mts paper --stream` wants the ticks).
+   * The REST source: ccxt.pro loads its market list through its client stack, and gap repairs go through it.
+   */
+  binance: BinanceSource;
+  /**
+   * Feed listeners only: no candle, order-book or funding storage, no repairs and no futures socket (another
+   * process, `mts run`, keeps storage; `mts paper --live-prices` wants the ticks).
    */
   pricesOnly?: boolean;
 }
@@ -42,7 +47,18 @@ export interface TopOfBook {
   ts: number;
 }
 
-export interface StreamFacts extends ConnectionFacts {
+export interface StreamFacts {
+  market: StreamMarket;
+  connected: boolean;
+  /** Wall-clock ms since the last frame, or null before the first. */
+  lastMessageAgeMs: number | null;
+  reconnects: number;
+  messages: number;
+  badFrames: number;
+  /** Binance streams subscribed on this market. */
+  streams: number;
+  /** Sockets ccxt keeps for this market (spot 1; USD-M 2: /public for depth, /market for mark price). */
+  sockets: number;
   staleAfterMs: number;
   /** Series whose gap has been repaired since the last (re)connect (the ones the stream covers now). */
   covering: number;
@@ -56,58 +72,101 @@ export interface StreamTotals {
   fundingStored: number;
 }
 
+/** One market's sockets (ccxt clients by URL) and their counters. */
+interface Link {
+  market: StreamMarket;
+  base: string;
+  streams: number;
+  known: Set<string>;
+  open: Set<string>;
+  opens: Map<string, number>;
+  activity: Map<string, number>;
+  lastMessageAt: number | null;
+  reconnects: number;
+  messages: number;
+  badFrames: number;
+}
+
 const seriesId = (symbol: string, timeframe: string) => `${symbol}:${timeframe}`;
+/** Waits `ms`, or less when `signal` aborts (stop() must not wait out a reconnect backoff). */
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+  });
 
 export class MarketStream {
   readonly plan: StreamPlan;
   readonly latest = new Map<string, { price: number; ts: number }>();
   readonly tops = new Map<string, TopOfBook>();
   readonly totals: StreamTotals = { repairCalls: 0, klinesStored: 0, booksStored: 0, fundingStored: 0 };
-  private readonly conns = new Map<StreamMarket, { conn: StreamConnection; streams: number }>();
-  private readonly symbolOf = new Map<string, string>();
+  private readonly links = new Map<StreamMarket, Link>();
   private readonly seriesOf = new Map<string, StreamSeries>();
+  private readonly spotOfPerp = new Map<string, string>();
   private readonly repaired = new Set<string>();
   private readonly listeners: PriceListener[] = [];
   private readonly lastStored = new Map<string, number>();
+  /** What each watch loop last handed on, per symbol or series (see klines()). */
+  private readonly seen = new Map<string, unknown>();
   private readonly bookEvery: number;
   private readonly fundingEvery: number;
+  private readonly backoff: BackoffPolicy;
   private readonly counters = new Map<string, { inc(): void }>();
   private work: Promise<void> = Promise.resolve();
   private repairs: Promise<void> = Promise.resolve();
-
+  private ex?: ProExchange;
+  private running?: Promise<void>;
+  private stopped = true;
+  private stopping = new AbortController();
+  private watchdog?: NodeJS.Timeout;
   /** The REST source when this stream keeps storage; undefined when it only feeds prices. */
   private readonly storing: BinanceSource | undefined;
 
   constructor(private readonly o: MarketStreamOptions) {
+    if (!o.binance) throw new Error('MarketStream: a Binance REST source is needed (market list, gap repairs)');
     this.plan = streamPlan(o.config);
     this.storing = o.pricesOnly ? undefined : o.binance;
-    if (!o.pricesOnly && !o.binance) throw new Error('MarketStream: a Binance REST source is needed to repair gaps (or pass pricesOnly)');
-    for (const s of [...this.plan.spotSymbols, ...this.plan.perpetuals]) this.symbolOf.set(s.replace('/', ''), s);
-    for (const s of this.plan.series) this.seriesOf.set(seriesId(s.symbol.replace('/', ''), s.timeframe), s);
+    for (const s of this.plan.series) this.seriesOf.set(seriesId(s.symbol, s.timeframe), s);
+    for (const s of this.plan.perpetuals) this.spotOfPerp.set(perpetualOf(s), s);
     this.bookEvery = parseDuration(o.config.stream.orderBookEvery, 'stream.orderBookEvery');
     this.fundingEvery = parseDuration(o.config.stream.fundingEvery, 'stream.fundingEvery');
     const st = o.config.stream;
+    this.backoff = { baseMs: st.reconnectBaseMs, factor: st.reconnectFactor, capMs: st.reconnectMaxMs };
     for (const c of this.plan.connections) {
-      const conn = new StreamConnection({
-        market: c.market,
-        url: c.url,
-        staleAfterMs: st.staleAfterMs,
-        backoff: { baseMs: st.reconnectBaseMs, factor: st.reconnectFactor, capMs: st.reconnectMaxMs },
-        log: o.log,
-        onOpen: () => this.opened(c.market),
-        onDown: () => this.lost(c.market),
-        onFrame: (text, at) => this.frame(c.market, text, at),
-      });
-      this.conns.set(c.market, { conn, streams: c.streams.length });
+      if (c.market === 'futures' && this.storing === undefined) continue;
+      this.links.set(c.market, { market: c.market, base: c.url, streams: c.streams.length, known: new Set(), open: new Set(), opens: new Map(), activity: new Map(), lastMessageAt: null, reconnects: 0, messages: 0, badFrames: 0 });
     }
   }
 
   start(): void {
-    for (const { conn } of this.conns.values()) conn.start();
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.stopping = new AbortController();
+    this.running = this.run().catch((err) => this.o.log.error({ err: (err as Error).message }, 'stream: could not start'));
+    const every = Math.max(10, Math.min(1000, Math.floor(this.o.config.stream.staleAfterMs / 4)));
+    this.watchdog = setInterval(() => this.checkStale(), every);
+    this.watchdog.unref();
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.conns.values()].map(({ conn }) => conn.stop()));
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stopping.abort();
+    clearInterval(this.watchdog);
+    // terminate first: ccxt's close() waits for the server's close frame, which a dead path never sends
+    for (const url of this.ex?.openUrls() ?? []) this.ex?.drop(url);
+    await this.ex?.close();
+    await this.running;
+    for (const link of this.links.values()) {
+      link.open.clear();
+      metrics.streamConnected.set({ market: link.market }, 0);
+    }
+    this.repaired.clear();
     await this.settled();
   }
 
@@ -128,39 +187,265 @@ export class MarketStream {
 
   /** Whether the stream keeps this series stored right now (connected, not silent, gap repaired). */
   covers(symbol: string, timeframe: Timeframe): boolean {
-    const spot = this.conns.get('spot')?.conn;
-    return spot?.live() === true && this.repaired.has(seriesId(symbol, timeframe));
+    return this.live('spot') && this.repaired.has(seriesId(symbol, timeframe));
   }
 
   facts(now = Date.now()): StreamFacts[] {
-    return [...this.conns.values()].map(({ conn, streams }) => {
-      const spot = conn.facts(streams, now).market === 'spot';
-      const staleAfterMs = this.o.config.stream.staleAfterMs;
-      return { ...conn.facts(streams, now), staleAfterMs, covering: spot ? this.repaired.size : 0, series: spot ? this.plan.series.length : 0 };
-    });
+    return [...this.links.values()].map((l) => ({
+      market: l.market,
+      connected: this.connected(l.market),
+      lastMessageAgeMs: l.lastMessageAt === null ? null : now - l.lastMessageAt,
+      reconnects: l.reconnects,
+      messages: l.messages,
+      badFrames: l.badFrames,
+      streams: l.streams,
+      sockets: l.known.size,
+      staleAfterMs: this.o.config.stream.staleAfterMs,
+      covering: l.market === 'spot' ? this.repaired.size : 0,
+      series: l.market === 'spot' ? this.plan.series.length : 0,
+    }));
   }
 
-  private opened(market: StreamMarket): void {
-    if (market !== 'spot' || this.storing === undefined) return;
-    this.repaired.clear();
-    this.repairs = this.repairs.then(() => this.repairAll());
+  /** Every socket of the market that ccxt has opened is open now. */
+  private connected(market: StreamMarket): boolean {
+    const l = this.links.get(market);
+    return l !== undefined && l.known.size > 0 && l.open.size === l.known.size;
   }
 
-  private lost(market: StreamMarket): void {
-    if (market === 'spot') this.repaired.clear();
+  /** Connected, and every socket heard from within staleAfterMs. */
+  private live(market: StreamMarket, now = Date.now()): boolean {
+    const l = this.links.get(market);
+    if (!l || !this.connected(market)) return false;
+    for (const url of l.open) if (now - (l.activity.get(url) ?? 0) > this.o.config.stream.staleAfterMs) return false;
+    return true;
+  }
+
+  private linkOf(url: string): Link | undefined {
+    const spot = this.links.get('spot');
+    if (spot && url.startsWith(`${spot.base}/`)) return spot;
+    return this.links.get('futures');
+  }
+
+  // ---- the ccxt.pro exchange and its watch loops ----
+
+  private async run(): Promise<void> {
+    const types = this.links.has('futures') ? ['spot', 'linear'] : ['spot'];
+    const ex = await createProExchange(this.o.config, this.o.binance.client, this.hooks(), types);
+    this.ex = ex;
+    if (this.stopped) return;
+    const loops: Promise<void>[] = [];
+    const { series, spotSymbols, perpetuals } = this.plan;
+    if (this.links.has('spot')) {
+      if (series.length) loops.push(this.loop('klines', () => this.klines(ex, series)));
+      loops.push(this.loop('trades', () => this.trades(ex, spotSymbols)));
+      if (this.storing) loops.push(this.loop('top of book', () => this.bidsAsks(ex, spotSymbols)));
+    }
+    if (this.links.has('futures')) {
+      const perps = perpetuals.map(perpetualOf);
+      loops.push(this.loop('order book', () => this.orderBook(ex, perps)));
+      loops.push(this.loop('mark price', () => this.markPrices(ex, perps)));
+    }
+    await Promise.all(loops);
+  }
+
+  /** Calls `watch` until stopped; a rejection (a dropped socket, a failed market load) waits the backoff first. */
+  private async loop(name: string, watch: () => Promise<void>): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        await this.markets();
+        await watch();
+        failures = 0;
+      } catch (err) {
+        if (this.stopped) return;
+        failures++;
+        const wait = backoffDelay(failures, this.backoff);
+        this.o.log.debug({ watch: name, err: (err as Error).message, retryInMs: wait }, 'stream watch rejected; calling again');
+        await sleep(wait, this.stopping.signal);
+      }
+    }
+  }
+
+  /** ccxt keeps a failed market load forever; a failure is forgotten here so the next call loads again. */
+  private async markets(): Promise<void> {
+    const ex = this.ex as ProExchange;
+    if (ex.markets) return;
+    try {
+      await ex.loadMarkets();
+    } catch (err) {
+      (ex as unknown as { marketsLoading?: unknown }).marketsLoading = undefined;
+      throw err;
+    }
+  }
+
+  // Each watch call resolves with the one symbol whose message woke it; messages that arrive before the loop calls
+  // again update ccxt's caches without resolving anything. So every wake reads the caches of all symbols and hands
+  // on what is new since the last wake: nothing is skipped when frames come in bursts.
+
+  private async klines(ex: ProExchange, series: StreamSeries[]): Promise<void> {
+    await ex.watchOHLCVForSymbols(series.map((s) => [s.symbol, s.timeframe]));
+    for (const s of series) {
+      const key = `${s.symbol}::${s.timeframe}`;
+      const event = ex.klineEventTime.get(key);
+      if (event === undefined || this.seen.get(key) === event) continue;
+      this.seen.set(key, event);
+      const rows = ex.ohlcvs[s.symbol]?.[s.timeframe] as number[][] | undefined;
+      const last = rows?.[rows.length - 1];
+      if (last) this.price(s.symbol, last[4], event);
+    }
+  }
+
+  private async trades(ex: ProExchange, symbols: string[]): Promise<void> {
+    await ex.watchTradesForSymbols(symbols, undefined, undefined, { name: 'aggTrade' });
+    for (const symbol of symbols) {
+      const cache = ex.trades[symbol] as unknown as { price: number; timestamp: number }[] | undefined;
+      if (!cache?.length) continue;
+      const seen = this.seen.get(symbol);
+      let k = cache.length;
+      while (k > 0 && cache[k - 1] !== seen) k--;
+      this.seen.set(symbol, cache[cache.length - 1]);
+      for (let j = k; j < cache.length; j++) this.price(symbol, cache[j].price, cache[j].timestamp);
+    }
+  }
+
+  private async bidsAsks(ex: ProExchange, symbols: string[]): Promise<void> {
+    await ex.watchBidsAsks(symbols);
+    const at = Date.now();
+    for (const symbol of symbols) {
+      const t = ex.bidsasks[symbol];
+      if (!t || t.bid === undefined || t.ask === undefined || this.seen.get(`top:${symbol}`) === t) continue;
+      this.seen.set(`top:${symbol}`, t);
+      this.tops.set(symbol, { bid: t.bid, bidQty: t.bidVolume ?? 0, ask: t.ask, askQty: t.askVolume ?? 0, ts: at });
+    }
+  }
+
+  /** ccxt.pro keeps each book in sync (REST snapshot + diff stream); a snapshot of its top is stored at the cadence. */
+  private async orderBook(ex: ProExchange, perps: string[]): Promise<void> {
+    await ex.watchOrderBookForSymbols(perps);
+    const n = this.o.config.stream.orderBookDepth;
+    const side = (levels: unknown) => (levels as number[][]).slice(0, n).map(([p, q]) => [p, q] as [number, number]);
+    for (const perp of perps) {
+      const ob = ex.orderbooks[perp];
+      const symbol = this.spotOfPerp.get(perp) as string;
+      if (!ob || ob.nonce === undefined || typeof ob.timestamp !== 'number') continue;
+      if (!this.due(`book:${symbol}`, ob.timestamp, this.bookEvery)) continue;
+      const book: OrderBookSnapshot = { symbol, ts: ob.timestamp, bids: side(ob.bids), asks: side(ob.asks) };
+      this.queue(`order book ${symbol}`, async () => {
+        await this.o.store.market.insertOrderBook(book);
+        metrics.rowsStored.inc({ table: 'order_book_snapshots' });
+        this.totals.booksStored++;
+      });
+    }
+  }
+
+  private async markPrices(ex: ProExchange, perps: string[]): Promise<void> {
+    await ex.watchMarkPrices(perps);
+    for (const perp of perps) {
+      const t = ex.tickers[perp];
+      const symbol = this.spotOfPerp.get(perp) as string;
+      const info = t?.info as Record<string, unknown> | undefined;
+      if (info?.e !== 'markPriceUpdate') continue;
+      const ts = Number(info.E);
+      if (!this.due(`funding:${symbol}`, ts, this.fundingEvery)) continue;
+      // Stored under the funding time it applies to: the row converges on the settled rate, which a later REST
+      // collection of /fapi/v1/fundingRate overwrites with the exchange's own record (same key).
+      const rate: FundingRate = { symbol, ts: Number(info.T), rate: Number(info.r), markPrice: t.markPrice ?? Number(info.p) };
+      this.queue(`funding ${symbol}`, async () => {
+        this.totals.fundingStored += await this.o.store.market.upsertFunding([rate]);
+        metrics.rowsStored.inc({ table: 'funding_rates' });
+      });
+    }
+  }
+
+  // ---- hooks from the exchange (pro.ts) ----
+
+  private hooks() {
+    const log = this.o.log;
+    return {
+      frame: (url: string, message: unknown) => {
+        const l = this.linkOf(url);
+        if (!l) return;
+        const at = Date.now();
+        l.activity.set(url, at);
+        l.lastMessageAt = at;
+        l.messages++;
+        const kind = checkFrame(message);
+        if (kind !== 'control') this.counted(l.market, kind).inc();
+      },
+      broken: (url: string, err: Error) => {
+        const l = this.linkOf(url);
+        if (!l) return;
+        // A frame we cannot read may have been a closed kline: the socket is replaced and the gap repaired.
+        l.badFrames++;
+        metrics.streamBadFrames.inc({ market: l.market });
+        log.warn({ market: l.market, err: err.message }, `${l.market} stream: broken frame; replacing the socket`);
+        this.ex?.drop(url);
+      },
+      closedKline: (symbol: string, timeframe: string, candle: Candle) => {
+        const s = this.seriesOf.get(seriesId(symbol, timeframe));
+        if (!s || this.storing === undefined) return;
+        this.queue(`kline ${symbol} ${timeframe}`, async () => {
+          this.totals.klinesStored += await storeClosedKline(this.o, s, candle);
+        });
+      },
+      subscribed: (url: string, hashes: string[]) => {
+        // The klines are subscribed (again): repair what was missed before this moment, one REST call per series.
+        if (this.linkOf(url)?.market !== 'spot' || this.storing === undefined) return;
+        if (!hashes.some((h) => h.startsWith('ohlcv::'))) return;
+        this.repaired.clear();
+        this.repairs = this.repairs.then(() => this.repairAll());
+      },
+      opened: (url: string) => {
+        const l = this.linkOf(url);
+        if (!l) return;
+        l.known.add(url);
+        l.open.add(url);
+        l.activity.set(url, Date.now());
+        const n = (l.opens.get(url) ?? 0) + 1;
+        l.opens.set(url, n);
+        if (n > 1) {
+          l.reconnects++;
+          metrics.streamReconnects.inc({ market: l.market });
+        }
+        metrics.streamConnected.set({ market: l.market }, this.connected(l.market) ? 1 : 0);
+        log.info({ market: l.market, url, reconnect: n > 1 }, `${l.market} stream connected`);
+      },
+      closed: (url: string, reason: string) => {
+        const l = this.linkOf(url);
+        if (!l?.open.delete(url)) return;
+        metrics.streamConnected.set({ market: l.market }, 0);
+        if (l.market === 'spot') this.repaired.clear();
+        if (!this.stopped) log.warn({ market: l.market, url, reason }, `${l.market} stream down; reconnecting`);
+      },
+      debug: (msg: string) => log.debug({ ccxt: msg }, 'ccxt.pro'),
+    };
+  }
+
+  /** A socket silent for staleAfterMs counts as down even if it never closed: it is dropped, and the loops reconnect. */
+  private checkStale(): void {
+    const now = Date.now();
+    const limit = this.o.config.stream.staleAfterMs;
+    for (const l of this.links.values()) {
+      for (const url of l.open) {
+        const silent = now - (l.activity.get(url) ?? now);
+        if (silent <= limit) continue;
+        this.o.log.warn({ market: l.market, url, silentMs: silent, staleAfterMs: limit }, `${l.market} stream silent; replacing the socket`);
+        this.hooks().closed(url, `silent for ${silent} ms`);
+        this.ex?.drop(url);
+      }
+    }
   }
 
   /** One REST call per series with something missing; a failed repair leaves the series to the REST schedule. */
   private async repairAll(): Promise<void> {
-    const spot = this.conns.get('spot')?.conn;
     const binance = this.storing as BinanceSource;
     for (const s of this.plan.series) {
-      if (!spot?.connected) return;
+      if (!this.connected('spot')) return;
       try {
         const r = await repairSeries({ ...this.o, binance }, s);
         this.totals.repairCalls += r.calls;
         this.totals.klinesStored += r.stored;
-        if (r.complete && spot.connected) this.repaired.add(seriesId(s.symbol, s.timeframe));
+        if (r.complete && this.connected('spot')) this.repaired.add(seriesId(s.symbol, s.timeframe));
       } catch (err) {
         this.o.log.warn({ series: `${s.symbol} ${s.timeframe}`, err: (err as Error).message }, 'stream gap repair failed; the REST schedule collects this series');
       }
@@ -171,7 +456,13 @@ export class MarketStream {
     this.work = this.work.then(fn).catch((err) => this.o.log.error({ what, err: (err as Error).message }, `stream: storing ${what} failed`));
   }
 
+  /**
+   * A latest price, handed to the listeners in event-time order: the loops wake independently (a kline update read
+   * after a burst of later trades), and a price older than the one already handed on is dropped.
+   */
   private price(symbol: string, price: number, ts: number): void {
+    const prev = this.latest.get(symbol);
+    if (prev !== undefined && ts < prev.ts) return;
     this.latest.set(symbol, { price, ts });
     for (const l of this.listeners) {
       try {
@@ -184,7 +475,7 @@ export class MarketStream {
   }
 
   /** The message counter of a (market, kind), looked up once: labels() per frame costs more than the frame. */
-  private counted(market: StreamMarket, kind: StreamEvent['kind']) {
+  private counted(market: StreamMarket, kind: Exclude<FrameKind, 'control'>) {
     const key = `${market}:${kind}`;
     let c = this.counters.get(key);
     if (!c) {
@@ -199,58 +490,5 @@ export class MarketStream {
     if (last !== undefined && ts - last < every) return false;
     this.lastStored.set(key, ts);
     return true;
-  }
-
-  private frame(market: StreamMarket, text: string, at: number): void {
-    const e: StreamEvent = parseFrame(text);
-    this.counted(market, e.kind).inc();
-    const symbol = this.symbolOf.get(e.id);
-    if (symbol === undefined) return;
-    if (this.storing === undefined) {
-      if (e.kind === 'trade') this.price(symbol, e.price, e.ts);
-      else if (e.kind === 'kline') this.price(symbol, e.candle.close, e.eventTime);
-      return;
-    }
-    switch (e.kind) {
-      case 'kline': {
-        this.price(symbol, e.candle.close, e.eventTime);
-        const s = this.seriesOf.get(seriesId(e.id, e.interval));
-        if (e.closed && s) {
-          this.queue(`kline ${symbol} ${s.timeframe}`, async () => {
-            this.totals.klinesStored += await storeClosedKline(this.o, s, e.candle);
-          });
-        }
-        return;
-      }
-      case 'trade':
-        this.price(symbol, e.price, e.ts);
-        return;
-      case 'bookTicker':
-        this.tops.set(symbol, { bid: e.bid, bidQty: e.bidQty, ask: e.ask, askQty: e.askQty, ts: at });
-        return;
-      case 'depth': {
-        const ts = Number.isFinite(e.ts) ? e.ts : this.o.clock.now();
-        if (!this.due(`book:${symbol}`, ts, this.bookEvery)) return;
-        const n = this.o.config.stream.orderBookDepth;
-        const book: OrderBookSnapshot = { symbol, ts, bids: e.bids.slice(0, n), asks: e.asks.slice(0, n) };
-        this.queue(`order book ${symbol}`, async () => {
-          await this.o.store.market.insertOrderBook(book);
-          metrics.rowsStored.inc({ table: 'order_book_snapshots' });
-          this.totals.booksStored++;
-        });
-        return;
-      }
-      case 'markPrice': {
-        if (!this.due(`funding:${symbol}`, e.ts, this.fundingEvery)) return;
-        // Stored under the funding time it applies to: the row converges on the settled rate, which a later REST
-        // collection of /fapi/v1/fundingRate overwrites with the exchange's own record (same key).
-        const rate: FundingRate = { symbol, ts: e.nextFundingTime, rate: e.fundingRate, markPrice: e.markPrice };
-        this.queue(`funding ${symbol}`, async () => {
-          this.totals.fundingStored += await this.o.store.market.upsertFunding([rate]);
-          metrics.rowsStored.inc({ table: 'funding_rates' });
-        });
-        return;
-      }
-    }
   }
 }

@@ -1,11 +1,11 @@
 /**
- * Which Binance streams MTS subscribes to, as combined-stream URLs (`<base>/stream?streams=a/b/c`): every stream
- * of a market over one connection, so the whole schedule needs two sockets (spot and USD-M futures).
+ * What MTS watches through ccxt.pro: closed klines of every scheduled Binance series at its timeframe, aggregate
+ * trades (latest prices) and the top of book (`bookTicker`) on spot; for the high-frequency symbols' USD-M
+ * perpetuals (those whose funding and order books the REST collection also keeps) the diff-depth order book and
+ * `markPrice@1s` (mark price and the funding rate of the next funding time).
  *
- * Spot: closed klines of every scheduled Binance series at its timeframe, aggregate trades (latest prices) and the
- * top of book (`bookTicker`). USD-M futures, for the high-frequency symbols (those whose funding and order books the
- * REST collection also keeps): partial-depth snapshots (`depth<N>@500ms`, Binance's `depthUpdate` event carrying the
- * top N levels) and `markPrice@1s` (`markPriceUpdate`: mark price and the funding rate of the next funding time).
+ * The stream names listed here are the ones ccxt.pro subscribes to (`SUBSCRIBE` over `<base>/ws/<n>`): they are
+ * shown in /health and used by the bench's bare client, not sent by the stream itself.
  */
 import type { Config } from '../../config/schema.js';
 import { exchangeId, normalizeSymbol } from '../../core/assets.js';
@@ -23,23 +23,19 @@ export interface StreamPlan {
   series: StreamSeries[];
   /** Symbols whose prices and top of book are streamed (spot). */
   spotSymbols: string[];
-  /** Symbols whose depth, mark price and funding are streamed (USD-M perpetuals). */
+  /** Symbols whose depth, mark price and funding are streamed (USD-M perpetuals), as spot symbols (`BTC/USDT`). */
   perpetuals: string[];
-  /** Levels per depth snapshot (Binance's partial depth streams offer 5, 10 or 20). */
-  depthLevels: 5 | 10 | 20;
+  /** Per market: the ccxt.pro base URL (`urls.api.ws.<type>`) and the Binance streams subscribed there. */
   connections: { market: StreamMarket; url: string; streams: string[] }[];
 }
 
 const lower = (symbol: string) => exchangeId(symbol).toLowerCase();
 
-export function depthLevelsFor(depth: number): 5 | 10 | 20 {
-  return depth <= 5 ? 5 : depth <= 10 ? 10 : 20;
-}
+/** ccxt.pro's base URL of a configured stream host: `<host>/ws` (ccxt appends `/<n>`, or moves futures to /public, /market). */
+export const wsBase = (host: string) => `${host.replace(/\/+$/, '')}/ws`;
 
-/** The combined-stream URL of a base (`wss://stream.binance.com:9443`) and its streams. */
-export function combinedUrl(base: string, streams: readonly string[]): string {
-  return `${base.replace(/\/+$/, '')}/stream?streams=${streams.join('/')}`;
-}
+/** The ccxt symbol of a symbol's USD-M perpetual (`BTC/USDT` → `BTC/USDT:USDT`). */
+export const perpetualOf = (symbol: string) => `${symbol}:${symbol.split('/')[1]}`;
 
 /** The streams of the scheduled Binance tiers (a tier on CoinGecko has no stream and stays on REST). */
 export function streamPlan(config: Config): StreamPlan {
@@ -57,15 +53,14 @@ export function streamPlan(config: Config): StreamPlan {
   }
   const spotSymbols = [...new Set(series.map((s) => s.symbol))];
   const perpetuals = config.tiers.highFrequency.source === 'binance' ? [...new Set(config.tiers.highFrequency.symbols.map(normalizeSymbol))] : [];
-  const depthLevels = depthLevelsFor(config.stream.orderBookDepth);
   const spot = [
     ...series.map((s) => `${lower(s.symbol)}@kline_${s.timeframe}`),
     ...spotSymbols.flatMap((s) => [`${lower(s)}@aggTrade`, `${lower(s)}@bookTicker`]),
   ];
-  const futures = perpetuals.flatMap((s) => [`${lower(s)}@depth${depthLevels}@500ms`, `${lower(s)}@markPrice@1s`]);
+  const futures = perpetuals.flatMap((s) => [`${lower(s)}@depth@100ms`, `${lower(s)}@markPrice@1s`]);
   const b = config.sources.binance;
   const connections: StreamPlan['connections'] = [];
-  if (spot.length) connections.push({ market: 'spot', url: combinedUrl(b.wsUrl, spot), streams: spot });
-  if (futures.length) connections.push({ market: 'futures', url: combinedUrl(b.futuresWsUrl, futures), streams: futures });
-  return { series, spotSymbols, perpetuals, depthLevels, connections };
+  if (spot.length) connections.push({ market: 'spot', url: wsBase(b.wsUrl), streams: spot });
+  if (futures.length) connections.push({ market: 'futures', url: wsBase(b.futuresWsUrl), streams: futures });
+  return { series, spotSymbols, perpetuals, connections };
 }
