@@ -142,6 +142,9 @@ export async function fetchCandleRange(deps: RangeDeps, source: CandleSourceName
       // Ask for the next page while this one is checked and stored, so network and database work overlap.
       pending = next !== undefined ? page(next, b) : undefined;
       pending?.catch(() => undefined);
+      // The request leaves only after a chain of promise steps (limiter, breaker, fetch); let them run to the socket
+      // before the synchronous checks and writes below, or the server would sit idle while this page is stored.
+      if (pending) await new Promise<void>((resolve) => setImmediate(resolve));
       const until = Math.min(b, (p.next ?? b + step) - step);
       const kept = await keep(p.candles, since, until);
       const nearby = [...context, ...kept];

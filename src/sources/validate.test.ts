@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { realCandles } from '../../test/fakes/data.js';
 import { buildConfig } from '../config/index.js';
@@ -127,5 +128,47 @@ describe('outlierIndexes median', () => {
     }
     expect(expected.length).toBeGreaterThan(5);
     expect(outlierIndexes(closes, 4, 5)).toEqual(expected);
+  });
+  it('with a floor, agrees with the sort-based test (median and MAD of every window, no shortcut)', () => {
+    const med = (v: number[]) => {
+      const x = [...v].sort((a, b) => a - b);
+      return x.length % 2 ? x[x.length >> 1] : (x[x.length / 2 - 1] + x[x.length / 2]) / 2;
+    };
+    const reference = (closes: number[], mads: number, n: number, floor: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < closes.length; i++) {
+        const around = closes.slice(Math.max(0, i - n), i).concat(closes.slice(i + 1, i + n + 1));
+        if (around.length < 4) continue;
+        const m = med(around);
+        const scale = Math.max(med(around.map((v) => Math.abs(v - m))) * 1.4826, floor * Math.abs(m));
+        if (scale > 0 && Math.abs(closes[i] - m) > mads * scale) out.push(i);
+      }
+      return out;
+    };
+    // Random walks (calm or busy) with spikes sized around the floor's threshold, so that the floor, the MAD and the
+    // range shortcut each decide some cases.
+    const input = fc
+      .record({
+        mads: fc.double({ min: 1, max: 15, noNaN: true }),
+        n: fc.integer({ min: 2, max: 12 }),
+        floor: fc.double({ min: 0, max: 0.02, noNaN: true }),
+        noise: fc.constantFrom(0, 0.0002, 0.002, 0.02),
+        steps: fc.array(fc.tuple(fc.double({ min: -1, max: 1, noNaN: true }), fc.integer({ min: 0, max: 9 }), fc.double({ min: 0.5, max: 2, noNaN: true })), { minLength: 1, maxLength: 200 }),
+      })
+      .map(({ mads, n, floor, noise, steps }) => {
+        let p = 100;
+        const closes = steps.map(([r, kind, k]) => {
+          p *= 1 + r * noise;
+          // one step in ten is a spike of k times the floor's threshold, up or down
+          return kind === 0 ? p * (1 + k * mads * floor) : kind === 1 ? p * (1 - Math.min(0.9, k * mads * floor)) : p;
+        });
+        return { closes, mads, n, floor };
+      });
+    fc.assert(
+      fc.property(input, ({ closes, mads, n, floor }) => {
+        expect(outlierIndexes(closes, mads, n, floor)).toEqual(reference(closes, mads, n, floor));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

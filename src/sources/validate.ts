@@ -122,9 +122,12 @@ export function outlierIndexes(closes: readonly number[], mads: number, neighbou
     const c = closes[i];
     if (lo > 0 && Math.max(Math.abs(c - lo), Math.abs(c - hi)) <= mads * floor * lo) continue;
     const med = medianOf(around, n);
+    // The scale is at least floor × |median|: a close within mads × that of the median needs no MAD (most closes
+    // that fail the range check above pass this one).
+    if (!(Math.abs(c - med) > mads * (floor * Math.abs(med)))) continue;
     for (let k = 0; k < n; k++) deviations[k] = Math.abs(around[k] - med);
     const scale = Math.max(medianOf(deviations, n) * 1.4826, floor * Math.abs(med));
-    if (scale > 0 && Math.abs(closes[i] - med) > mads * scale) out.push(i);
+    if (scale > 0 && Math.abs(c - med) > mads * scale) out.push(i);
   }
   return out;
 }
