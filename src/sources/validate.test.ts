@@ -72,6 +72,26 @@ describe('cleanCandles', () => {
   });
 });
 
+describe('cleanCandles on pages in order', () => {
+  it('gives what the general path (shuffled, deduplicated, sorted) gives for the same candles', () => {
+    // Distinct hours with prices that wander, spike, or break a rule now and then; context before or around them.
+    const candleAt = fc.tuple(fc.integer({ min: 0, max: 60 }), fc.double({ min: 90, max: 110, noNaN: true }), fc.integer({ min: 0, max: 30 })).map(([h, close, kind]) =>
+      kind === 0 ? c(h, close * 1.6, { high: close * 1.7 }) : kind === 1 ? c(h, close, { high: close - 1 }) : kind === 2 ? { ...c(h, close), ts: c(h).ts + 60_000 } : c(h, close),
+    );
+    const page = fc.uniqueArray(candleAt, { selector: (k) => k.ts, minLength: 2, maxLength: 60 }).map((v) => [...v].sort((a, b) => a.ts - b.ts));
+    const context = fc.uniqueArray(fc.tuple(fc.integer({ min: -15, max: 75 }), fc.double({ min: 95, max: 105, noNaN: true })), { selector: ([h]) => h, maxLength: 20 }).map((v) =>
+      v.sort((a, b) => a[0] - b[0]).map(([h, close]) => c(h, close)),
+    );
+    fc.assert(
+      fc.property(page, context, fc.constantFrom(0, 0.002), (ordered, around, floor) => {
+        const r = { ...rules, outlierFloor: floor, now: T0 + 200 * HOUR_MS };
+        expect(cleanCandles(ordered, r, around)).toEqual(cleanCandles([...ordered].reverse(), r, around));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
 describe('outlierIndexes on real data', () => {
   it('flags nothing in four years of real BTC and ETH hourly closes at the default settings', () => {
     for (const id of ['BTCUSDT', 'ETHUSDT']) {
@@ -166,7 +186,11 @@ describe('outlierIndexes median', () => {
       });
     fc.assert(
       fc.property(input, ({ closes, mads, n, floor }) => {
-        expect(outlierIndexes(closes, mads, n, floor)).toEqual(reference(closes, mads, n, floor));
+        const all = reference(closes, mads, n, floor);
+        expect(outlierIndexes(closes, mads, n, floor)).toEqual(all);
+        // judging only the closes from some index on (the ones after a stored context)
+        const from = closes.length >> 1;
+        expect(outlierIndexes(closes, mads, n, floor, undefined, from)).toEqual(all.filter((i) => i >= from));
       }),
       { numRuns: 300 },
     );

@@ -95,16 +95,16 @@ export function candleFault(c: Candle, rules: CandleRules): RejectReason | undef
 }
 
 /**
- * Indexes (into `closes`, only where `judge[i]` when given) of closes more than `mads` robust deviations from the median of
+ * Indexes (into `closes`, from `judgeFrom` on and only where `judge[i]` when given) of closes more than `mads` robust deviations from the median of
  * their neighbours. The deviation scale is MAD × 1.4826, but never below `floor` × median: in a very quiet hour the
  * MAD shrinks to nothing and an ordinary 1% move would otherwise look like a bad print.
  */
-export function outlierIndexes(closes: readonly number[], mads: number, neighbours: number, floor = 0, judge?: readonly boolean[]): number[] {
+export function outlierIndexes(closes: ArrayLike<number>, mads: number, neighbours: number, floor = 0, judge?: readonly boolean[], judgeFrom = 0): number[] {
   const out: number[] = [];
   // Two scratch buffers for the whole pass: this runs on every page of every backfill.
   const around = new Float64Array(2 * neighbours);
   const deviations = new Float64Array(2 * neighbours);
-  for (let i = 0; i < closes.length; i++) {
+  for (let i = judgeFrom; i < closes.length; i++) {
     if (judge && !judge[i]) continue;
     let n = 0;
     let lo = Number.POSITIVE_INFINITY;
@@ -140,17 +140,24 @@ export function outlierIndexes(closes: readonly number[], mads: number, neighbou
  */
 export function cleanCandles(input: readonly Candle[], rules: CandleRules, context: readonly Candle[] = []): CleanCandles {
   const rejected: Rejected[] = [];
-  const byTs = new Map<number, Candle>();
-  let ordered = true;
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i];
-    const prev = byTs.get(c.ts);
-    if (prev) rejected.push({ item: prev, reason: 'duplicate' });
-    byTs.set(c.ts, c);
-    if (i > 0 && c.ts <= input[i - 1].ts) ordered = false;
+  // A page from a source is almost always in order without repeats: then there is nothing to sort or merge.
+  let ascending = true;
+  for (let i = 1; i < input.length && ascending; i++) ascending = input[i].ts > input[i - 1].ts;
+  let unique: readonly Candle[] = input;
+  if (!ascending) {
+    const byTs = new Map<number, Candle>();
+    let ordered = true;
+    for (let i = 0; i < input.length; i++) {
+      const c = input[i];
+      const prev = byTs.get(c.ts);
+      if (prev) rejected.push({ item: prev, reason: 'duplicate' });
+      byTs.set(c.ts, c);
+      if (i > 0 && c.ts <= input[i - 1].ts) ordered = false;
+    }
+    const values = [...byTs.values()];
+    if (!ordered) values.sort((a, b) => a.ts - b.ts);
+    unique = values;
   }
-  const unique = [...byTs.values()];
-  if (!ordered) unique.sort((a, b) => a.ts - b.ts);
   const sound: Candle[] = [];
   for (const c of unique) {
     const fault = candleFault(c, rules);
@@ -158,25 +165,30 @@ export function cleanCandles(input: readonly Candle[], rules: CandleRules, conte
     else sound.push(c);
   }
   // Outliers are judged on context and new candles merged in time order; only the new ones can be rejected.
-  let closes: number[];
+  let series: readonly Candle[];
   let judge: boolean[] | undefined;
-  let series: Candle[];
+  let judgeFrom = 0;
   if (context.length === 0 || (sound.length > 0 && context[context.length - 1].ts < sound[0].ts)) {
-    series = [...context, ...sound];
-    closes = series.map((c) => c.close);
-    judge = context.length ? series.map((_, i) => i >= context.length) : undefined;
+    // the context comes before the new candles: judge from the first new one
+    series = context.length ? [...context, ...sound] : sound;
+    judgeFrom = context.length;
   } else {
     const fresh = new Set(sound.map((c) => c.ts));
     const merged = [...context.filter((c) => !fresh.has(c.ts)).map((c) => ({ c, isNew: false })), ...sound.map((c) => ({ c, isNew: true }))].sort((a, b) => a.c.ts - b.c.ts);
     series = merged.map((m) => m.c);
-    closes = series.map((c) => c.close);
     judge = merged.map((m) => m.isNew);
   }
-  const outliers = new Set(outlierIndexes(closes, rules.outlierMads, rules.outlierNeighbours, rules.outlierFloor, judge).map((i) => series[i]));
-  const candles: Candle[] = [];
-  for (const c of sound) {
-    if (outliers.has(c)) rejected.push({ item: c, reason: 'outlier' });
-    else candles.push(c);
+  const closes = new Float64Array(series.length);
+  for (let i = 0; i < series.length; i++) closes[i] = series[i].close;
+  const flagged = outlierIndexes(closes, rules.outlierMads, rules.outlierNeighbours, rules.outlierFloor, judge, judgeFrom);
+  let candles = sound;
+  if (flagged.length) {
+    const outliers = new Set(flagged.map((i) => series[i]));
+    candles = [];
+    for (const c of sound) {
+      if (outliers.has(c)) rejected.push({ item: c, reason: 'outlier' });
+      else candles.push(c);
+    }
   }
   const before = sound.length ? context.filter((c) => c.ts < sound[0].ts) : [];
   const lastContext = before.length ? [before[before.length - 1].ts] : [];
