@@ -4,7 +4,7 @@ import type { Logger } from '../core/log.js';
 import { metrics } from '../core/metrics.js';
 import { DAY_MS, isoTime, type Timeframe, timeframeMs } from '../core/time.js';
 import type { Candle, SeriesKey } from '../core/types.js';
-import { findGaps } from '../storage/gaps.js';
+import { findGaps, type Gap } from '../storage/gaps.js';
 import { candlesFromColumns } from '../storage/repos/candles.js';
 import type { Store } from '../storage/store.js';
 import type { Sources } from './open.js';
@@ -92,8 +92,9 @@ function pager(deps: RangeDeps, source: CandleSourceName, symbol: string, timefr
 /**
  * Fetches, validates and stores the candles of one series over [from, to] that are not stored yet, page by page
  * (the next page is asked while the current one is stored), so a crash loses at most the pages in flight, and a
- * rerun asks only for what is still missing. Candles missing inside a page are asked for again (`gapRetries`); what stays missing is an
- * exchange gap, remembered in store.ops kv.
+ * rerun asks only for what is still missing. Candles missing inside a page are asked for again (`gapRetries`),
+ * beside the following pages and before the call returns; what stays missing is an exchange gap, remembered in
+ * store.ops kv.
  */
 export async function fetchCandleRange(deps: RangeDeps, source: CandleSourceName, symbol: string, timeframe: Timeframe, from: number, to: number): Promise<RangeReport> {
   const { config, store, clock, log } = deps;
@@ -132,45 +133,59 @@ export async function fetchCandleRange(deps: RangeDeps, source: CandleSourceName
     report.exchangeGaps.push(gap);
     await store.ops.setKv(progressKey(key), { exchangeGaps }, clock.now());
   };
+  const repair = async (found: Gap[], nearby: Candle[]) => {
+    const n = s.outlierNeighbours;
+    // judged against the candles on both sides of the hole, not the page's older context
+    const nearHole = (hf: number, ht: number) => [...nearby.filter((c) => c.ts < hf).slice(-n), ...nearby.filter((c) => c.ts > ht).slice(0, n)];
+    for (const g of found) {
+      let holes: Range[] = [[g.from, g.to]];
+      for (let attempt = 0; attempt < s.gapRetries && holes.length; attempt++) {
+        const again: Range[] = [];
+        for (const [hf, ht] of holes) {
+          const got = await keep((await page(hf, ht)).candles, hf, ht, nearHole(hf, ht));
+          again.push(...missingRanges(got.map((c) => c.ts), hf, ht, step));
+        }
+        holes = again;
+      }
+      for (const h of holes) await remember(h);
+    }
+  };
+  let repairs: Promise<void> = Promise.resolve();
   let done = 0;
   for (const [a, b] of ranges) {
     context = candlesFromColumns(await store.candles.read({ symbol, timeframe, source, to: a - 1, limit: s.outlierNeighbours }));
-    let pending: Promise<Page> | undefined = page(a, b);
-    for (let since = a; pending; ) {
-      const p: Page = await pending;
-      const next = p.next !== undefined && p.next <= b ? p.next : undefined;
-      // Ask for the next page while this one is checked and stored, so network and database work overlap.
-      pending = next !== undefined ? page(next, b) : undefined;
-      pending?.catch(() => undefined);
-      // The request leaves only after a chain of promise steps (limiter, breaker, fetch); let them run to the socket
-      // before the synchronous checks and writes below, or the server would sit idle while this page is stored.
-      if (pending) await new Promise<void>((resolve) => setImmediate(resolve));
-      const until = Math.min(b, (p.next ?? b + step) - step);
-      const kept = await keep(p.candles, since, until);
-      const nearby = [...context, ...kept];
-      const nearHole = (hf: number, ht: number) => {
-        const n = s.outlierNeighbours;
-        return [...nearby.filter((c) => c.ts < hf).slice(-n), ...nearby.filter((c) => c.ts > ht).slice(0, n)];
-      };
-      // Holes inside the page: ask again, then call what stays missing an exchange gap.
-      for (const g of findGaps([since - step, ...kept.map((c) => c.ts), ...(p.next === undefined ? [until + step] : [])], step)) {
-        let holes: Range[] = [[g.from, g.to]];
-        for (let attempt = 0; attempt < s.gapRetries && holes.length; attempt++) {
-          const again: Range[] = [];
-          for (const [hf, ht] of holes) {
-            // judged against the candles on both sides of the hole, not the page's older context
-            const got = await keep((await page(hf, ht)).candles, hf, ht, nearHole(hf, ht));
-            again.push(...missingRanges(got.map((c) => c.ts), hf, ht, step));
-          }
-          holes = again;
+    try {
+      let pending: Promise<Page> | undefined = page(a, b);
+      for (let since = a; pending; ) {
+        const p: Page = await pending;
+        const next = p.next !== undefined && p.next <= b ? p.next : undefined;
+        // Ask for the next page while this one is checked and stored, so network and database work overlap.
+        pending = next !== undefined ? page(next, b) : undefined;
+        pending?.catch(() => undefined);
+        // The request leaves only after a chain of promise steps (limiter, breaker, fetch); let them run to the socket
+        // before the synchronous checks and writes below, or the server would sit idle while this page is stored.
+        if (pending) await new Promise<void>((resolve) => setImmediate(resolve));
+        const until = Math.min(b, (p.next ?? b + step) - step);
+        const kept = await keep(p.candles, since, until);
+        // Holes inside the page: ask again, then call what stays missing an exchange gap. The repairs run one after
+        // another beside the pages (a round trip each that the pages need not wait for).
+        const holesFound = findGaps([since - step, ...kept.map((c) => c.ts), ...(p.next === undefined ? [until + step] : [])], step);
+        if (holesFound.length) {
+          const nearby = [...context, ...kept];
+          repairs = repairs.then(() => repair(holesFound, nearby));
+          repairs.catch(() => undefined);
         }
-        for (const h of holes) await remember(h);
+        context = [...context, ...kept].slice(-s.outlierNeighbours);
+        done += (until - since) / step + 1;
+        deps.onProgress?.(done, total);
+        if (next !== undefined) since = next;
       }
-      context = [...context, ...kept].slice(-s.outlierNeighbours);
-      done += (until - since) / step + 1;
-      deps.onProgress?.(done, total);
-      if (next !== undefined) since = next;
+    } catch (err) {
+      // no repair may outlive the call (the caller may close the store next)
+      await repairs.catch(() => undefined);
+      throw err;
     }
+    await repairs;
   }
   return report;
 }
