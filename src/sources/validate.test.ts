@@ -191,6 +191,9 @@ describe('outlierIndexes median', () => {
         // judging only the closes from some index on (the ones after a stored context)
         const from = closes.length >> 1;
         expect(outlierIndexes(closes, mads, n, floor, undefined, from)).toEqual(all.filter((i) => i >= from));
+        // judging only some closes (a hole's candles among their stored neighbours)
+        const judge = closes.map((_, i) => i % 3 !== 1);
+        expect(outlierIndexes(closes, mads, n, floor, judge)).toEqual(all.filter((i) => judge[i]));
       }),
       { numRuns: 300 },
     );

@@ -95,38 +95,65 @@ export function candleFault(c: Candle, rules: CandleRules): RejectReason | undef
 }
 
 /**
- * Indexes (into `closes`, from `judgeFrom` on and only where `judge[i]` when given) of closes more than `mads` robust deviations from the median of
- * their neighbours. The deviation scale is MAD × 1.4826, but never below `floor` × median: in a very quiet hour the
- * MAD shrinks to nothing and an ordinary 1% move would otherwise look like a bad print.
+ * Indexes (into `closes`, from `judgeFrom` on and only where `judge[i]` when given) of closes more than `mads` robust
+ * deviations from the median of their neighbours (`neighbours` on each side; closes must be finite). The deviation
+ * scale is MAD × 1.4826, but never below `floor` × median: in a very quiet hour the MAD shrinks to nothing and an
+ * ordinary 1% move would otherwise look like a bad print.
  */
 export function outlierIndexes(closes: ArrayLike<number>, mads: number, neighbours: number, floor = 0, judge?: readonly boolean[], judgeFrom = 0): number[] {
   const out: number[] = [];
-  // Two scratch buffers for the whole pass: this runs on every page of every backfill.
-  const around = new Float64Array(2 * neighbours);
+  const len = closes.length;
+  // The neighbours of close i, kept sorted as i moves on (two values leave and two come per step), so the median is
+  // read off the middle; this runs on every page of every backfill.
+  const w = new Float64Array(2 * neighbours);
   const deviations = new Float64Array(2 * neighbours);
-  for (let i = judgeFrom; i < closes.length; i++) {
-    if (judge && !judge[i]) continue;
-    let n = 0;
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (let j = Math.max(0, i - neighbours); j <= Math.min(closes.length - 1, i + neighbours); j++) {
-      if (j === i) continue;
-      const v = closes[j];
-      around[n++] = v;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+  let m = 0;
+  const firstAtLeast = (v: number) => {
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (w[mid] < v) lo = mid + 1;
+      else hi = mid;
     }
-    if (n < 4) continue;
-    // The median lies in [lo, hi] and the scale is at least floor × |median|: when even the farthest neighbour is
-    // within mads × that smallest scale, the close cannot be an outlier, and the two medians are not needed.
+    return lo;
+  };
+  const insert = (v: number) => {
+    let k = m++;
+    for (; k > 0 && w[k - 1] > v; k--) w[k] = w[k - 1];
+    w[k] = v;
+  };
+  const remove = (v: number) => {
+    m--;
+    for (let k = firstAtLeast(v); k < m; k++) w[k] = w[k + 1];
+  };
+  // `old` leaves and `v` takes its place, moved along to where it sorts (few moves: neighbours are close in value).
+  const replace = (old: number, v: number) => {
+    let k = firstAtLeast(old);
+    if (v >= old) for (; k + 1 < m && w[k + 1] < v; k++) w[k] = w[k + 1];
+    else for (; k > 0 && w[k - 1] > v; k--) w[k] = w[k - 1];
+    w[k] = v;
+  };
+  if (judgeFrom >= len) return out;
+  for (let j = Math.max(0, judgeFrom - neighbours); j <= Math.min(len - 1, judgeFrom + neighbours); j++) if (j !== judgeFrom) insert(closes[j]);
+  for (let i = judgeFrom; i < len; i++) {
+    if (i > judgeFrom) {
+      // close i leaves the window and close i - 1 comes back; then the far ends move on
+      replace(closes[i], closes[i - 1]);
+      const leaving = i - 1 - neighbours;
+      const coming = i + neighbours;
+      if (leaving >= 0 && coming < len) replace(closes[leaving], closes[coming]);
+      else if (leaving >= 0) remove(closes[leaving]);
+      else if (coming < len) insert(closes[coming]);
+    }
+    if ((judge && !judge[i]) || m < 4) continue;
     const c = closes[i];
-    if (lo > 0 && Math.max(Math.abs(c - lo), Math.abs(c - hi)) <= mads * floor * lo) continue;
-    const med = medianOf(around, n);
-    // The scale is at least floor × |median|: a close within mads × that of the median needs no MAD (most closes
-    // that fail the range check above pass this one).
+    const h = m >> 1;
+    const med = m % 2 ? w[h] : (w[h - 1] + w[h]) / 2;
+    // The scale is at least floor × |median|: a close within mads × that of the median needs no MAD (most do not).
     if (!(Math.abs(c - med) > mads * (floor * Math.abs(med)))) continue;
-    for (let k = 0; k < n; k++) deviations[k] = Math.abs(around[k] - med);
-    const scale = Math.max(medianOf(deviations, n) * 1.4826, floor * Math.abs(med));
+    for (let k = 0; k < m; k++) deviations[k] = Math.abs(w[k] - med);
+    const scale = Math.max(medianOf(deviations, m) * 1.4826, floor * Math.abs(med));
     if (scale > 0 && Math.abs(c - med) > mads * scale) out.push(i);
   }
   return out;
