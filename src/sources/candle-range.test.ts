@@ -21,9 +21,10 @@ async function scripted(klines: Klines) {
   const asked: [number, number][] = [];
   const sources = {
     binance: {
-      klines: async (_symbol: string, _tf: string, since: number, opts: { until?: number }) => {
+      klineRows: async (_symbol: string, _tf: string, since: number, opts: { until?: number }) => {
         asked.push([(since - T0) / HOUR_MS, ((opts.until ?? since) - T0) / HOUR_MS]);
-        return klines(since, opts.until ?? since);
+        // as Binance sends them: open time, then prices and volume as decimal strings
+        return (await klines(since, opts.until ?? since)).map((c) => [c.ts, ...[c.open, c.high, c.low, c.close, c.volume].map((v) => v.toFixed(8))]);
       },
     },
   } as unknown as Sources;

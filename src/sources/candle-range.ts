@@ -7,6 +7,7 @@ import type { Candle, SeriesKey } from '../core/types.js';
 import { findGaps, type Gap } from '../storage/gaps.js';
 import { candlesFromColumns } from '../storage/repos/candles.js';
 import type { Store } from '../storage/store.js';
+import { candlesFromKlines, klineOpenTime } from './binance/source.js';
 import type { Sources } from './open.js';
 import { patiently } from './patience.js';
 import { cleanCandles, reportRejected } from './validate.js';
@@ -35,7 +36,8 @@ export interface RangeReport {
 }
 
 interface Page {
-  candles: Candle[];
+  /** The page's candles, read when asked (after the next page's request has left). */
+  candles: () => Candle[];
   /** Where the next page starts; undefined when the source has nothing after this page. */
   next?: number;
 }
@@ -77,15 +79,16 @@ function pager(deps: RangeDeps, source: CandleSourceName, symbol: string, timefr
   if (source === 'binance') {
     const limit = deps.config.sources.binance.klinesPerPage;
     return async (since, until) => {
-      const candles = await deps.sources.binance.klines(symbol, timeframe, since, { until, limit });
-      return { candles, next: candles.length ? candles[candles.length - 1].ts + step : undefined };
+      const rows = await deps.sources.binance.klineRows(symbol, timeframe, since, { until, limit });
+      return { candles: () => candlesFromKlines(rows), next: rows.length ? klineOpenTime(rows[rows.length - 1]) + step : undefined };
     };
   }
   // One market_chart/range call per page: the span (plus the closing period) stays within chunkDays.
   const span = deps.config.sources.coingecko.chunkDays * DAY_MS - 2 * step;
   return async (since, until) => {
     const end = Math.min(until, since + Math.max(step, span - (span % step)) - step);
-    return { candles: await deps.sources.coingecko.historyCandles(symbol, timeframe, since, end), next: end + step };
+    const candles = await deps.sources.coingecko.historyCandles(symbol, timeframe, since, end);
+    return { candles: () => candles, next: end + step };
   };
 }
 
@@ -142,7 +145,7 @@ export async function fetchCandleRange(deps: RangeDeps, source: CandleSourceName
       for (let attempt = 0; attempt < s.gapRetries && holes.length; attempt++) {
         const again: Range[] = [];
         for (const [hf, ht] of holes) {
-          const got = await keep((await page(hf, ht)).candles, hf, ht, nearHole(hf, ht));
+          const got = await keep((await page(hf, ht)).candles(), hf, ht, nearHole(hf, ht));
           again.push(...missingRanges(got.map((c) => c.ts), hf, ht, step));
         }
         holes = again;
@@ -166,7 +169,7 @@ export async function fetchCandleRange(deps: RangeDeps, source: CandleSourceName
         // before the synchronous checks and writes below, or the server would sit idle while this page is stored.
         if (pending) await new Promise<void>((resolve) => setImmediate(resolve));
         const until = Math.min(b, (p.next ?? b + step) - step);
-        const kept = await keep(p.candles, since, until);
+        const kept = await keep(p.candles(), since, until);
         // Holes inside the page: ask again, then call what stays missing an exchange gap. The repairs run one after
         // another beside the pages (a round trip each that the pages need not wait for).
         const holesFound = findGaps([since - step, ...kept.map((c) => c.ts), ...(p.next === undefined ? [until + step] : [])], step);
