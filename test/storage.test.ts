@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Candle } from '../src/core/types.js';
 import { openStore, type Store } from '../src/storage/store.js';
@@ -63,6 +64,31 @@ describe.each(storeTargets())('Store on $name', ({ url }) => {
     expect(Array.from(merged.close)).toEqual([51, 62, 53, 64]);
     const only = await s.candles.read({ symbol: 'SOL/USDT', timeframe: '1h', source: 'coingecko' });
     expect(only.length).toBe(3);
+  });
+
+  it('upserts batches of any size (the bulk statements and their tails) as row-by-row upserts would: last write wins', async () => {
+    const s = await open();
+    let run = 0;
+    // Batches of distinct hours (0..299), overlapping one another, with sizes around the bulk statement sizes.
+    const batch = fc.uniqueArray(fc.integer({ min: 0, max: 299 }), { minLength: 1, maxLength: 260 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(batch, fc.integer({ min: 1, max: 1000 })), { minLength: 1, maxLength: 4 }), async (batches) => {
+        const key = { source: 'binance', symbol: `P${run++}/USDT`, timeframe: '1h' as const };
+        const model = new Map<number, Candle>();
+        for (const [hours, base] of batches) {
+          const rows = hours.map((h) => candle(h, base));
+          await s.candles.upsert(key, rows);
+          for (const r of rows) model.set(r.ts, r);
+        }
+        const want = [...model.values()].sort((a, b) => a.ts - b.ts);
+        const got = await s.candles.read({ symbol: key.symbol, timeframe: '1h', source: 'binance' });
+        expect(Array.from(got.ts)).toEqual(want.map((c) => c.ts));
+        expect(Array.from(got.open)).toEqual(want.map((c) => c.open));
+        expect(Array.from(got.close)).toEqual(want.map((c) => c.close));
+        expect(Array.from(got.volume)).toEqual(want.map((c) => c.volume));
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('stores macro observations with missing values and upserts by (series, date)', async () => {

@@ -4,9 +4,10 @@ import type { Logger } from '../core/log.js';
 import { metrics } from '../core/metrics.js';
 import { DAY_MS, isoTime, type Timeframe, timeframeMs } from '../core/time.js';
 import type { Candle, SeriesKey } from '../core/types.js';
-import { findGaps } from '../storage/gaps.js';
+import { findGaps, type Gap } from '../storage/gaps.js';
 import { candlesFromColumns } from '../storage/repos/candles.js';
 import type { Store } from '../storage/store.js';
+import { candlesFromKlines, klineOpenTime } from './binance/source.js';
 import type { Sources } from './open.js';
 import { patiently } from './patience.js';
 import { cleanCandles, reportRejected } from './validate.js';
@@ -35,7 +36,8 @@ export interface RangeReport {
 }
 
 interface Page {
-  candles: Candle[];
+  /** The page's candles, read when asked (after the next page's request has left). */
+  candles: () => Candle[];
   /** Where the next page starts; undefined when the source has nothing after this page. */
   next?: number;
 }
@@ -77,23 +79,25 @@ function pager(deps: RangeDeps, source: CandleSourceName, symbol: string, timefr
   if (source === 'binance') {
     const limit = deps.config.sources.binance.klinesPerPage;
     return async (since, until) => {
-      const candles = await deps.sources.binance.klines(symbol, timeframe, since, { until, limit });
-      return { candles, next: candles.length ? candles[candles.length - 1].ts + step : undefined };
+      const rows = await deps.sources.binance.klineRows(symbol, timeframe, since, { until, limit });
+      return { candles: () => candlesFromKlines(rows), next: rows.length ? klineOpenTime(rows[rows.length - 1]) + step : undefined };
     };
   }
   // One market_chart/range call per page: the span (plus the closing period) stays within chunkDays.
   const span = deps.config.sources.coingecko.chunkDays * DAY_MS - 2 * step;
   return async (since, until) => {
     const end = Math.min(until, since + Math.max(step, span - (span % step)) - step);
-    return { candles: await deps.sources.coingecko.historyCandles(symbol, timeframe, since, end), next: end + step };
+    const candles = await deps.sources.coingecko.historyCandles(symbol, timeframe, since, end);
+    return { candles: () => candles, next: end + step };
   };
 }
 
 /**
  * Fetches, validates and stores the candles of one series over [from, to] that are not stored yet, page by page
  * (the next page is asked while the current one is stored), so a crash loses at most the pages in flight, and a
- * rerun asks only for what is still missing. Candles missing inside a page are asked for again (`gapRetries`); what stays missing is an
- * exchange gap, remembered in store.ops kv.
+ * rerun asks only for what is still missing. Candles missing inside a page are asked for again (`gapRetries`),
+ * beside the following pages and before the call returns; what stays missing is an exchange gap, remembered in
+ * store.ops kv.
  */
 export async function fetchCandleRange(deps: RangeDeps, source: CandleSourceName, symbol: string, timeframe: Timeframe, from: number, to: number): Promise<RangeReport> {
   const { config, store, clock, log } = deps;
@@ -132,42 +136,59 @@ export async function fetchCandleRange(deps: RangeDeps, source: CandleSourceName
     report.exchangeGaps.push(gap);
     await store.ops.setKv(progressKey(key), { exchangeGaps }, clock.now());
   };
+  const repair = async (found: Gap[], nearby: Candle[]) => {
+    const n = s.outlierNeighbours;
+    // judged against the candles on both sides of the hole, not the page's older context
+    const nearHole = (hf: number, ht: number) => [...nearby.filter((c) => c.ts < hf).slice(-n), ...nearby.filter((c) => c.ts > ht).slice(0, n)];
+    for (const g of found) {
+      let holes: Range[] = [[g.from, g.to]];
+      for (let attempt = 0; attempt < s.gapRetries && holes.length; attempt++) {
+        const again: Range[] = [];
+        for (const [hf, ht] of holes) {
+          const got = await keep((await page(hf, ht)).candles(), hf, ht, nearHole(hf, ht));
+          again.push(...missingRanges(got.map((c) => c.ts), hf, ht, step));
+        }
+        holes = again;
+      }
+      for (const h of holes) await remember(h);
+    }
+  };
+  let repairs: Promise<void> = Promise.resolve();
   let done = 0;
   for (const [a, b] of ranges) {
     context = candlesFromColumns(await store.candles.read({ symbol, timeframe, source, to: a - 1, limit: s.outlierNeighbours }));
-    let pending: Promise<Page> | undefined = page(a, b);
-    for (let since = a; pending; ) {
-      const p: Page = await pending;
-      const next = p.next !== undefined && p.next <= b ? p.next : undefined;
-      // Ask for the next page while this one is checked and stored, so network and database work overlap.
-      pending = next !== undefined ? page(next, b) : undefined;
-      pending?.catch(() => undefined);
-      const until = Math.min(b, (p.next ?? b + step) - step);
-      const kept = await keep(p.candles, since, until);
-      const nearby = [...context, ...kept];
-      const nearHole = (hf: number, ht: number) => {
-        const n = s.outlierNeighbours;
-        return [...nearby.filter((c) => c.ts < hf).slice(-n), ...nearby.filter((c) => c.ts > ht).slice(0, n)];
-      };
-      // Holes inside the page: ask again, then call what stays missing an exchange gap.
-      for (const g of findGaps([since - step, ...kept.map((c) => c.ts), ...(p.next === undefined ? [until + step] : [])], step)) {
-        let holes: Range[] = [[g.from, g.to]];
-        for (let attempt = 0; attempt < s.gapRetries && holes.length; attempt++) {
-          const again: Range[] = [];
-          for (const [hf, ht] of holes) {
-            // judged against the candles on both sides of the hole, not the page's older context
-            const got = await keep((await page(hf, ht)).candles, hf, ht, nearHole(hf, ht));
-            again.push(...missingRanges(got.map((c) => c.ts), hf, ht, step));
-          }
-          holes = again;
+    try {
+      let pending: Promise<Page> | undefined = page(a, b);
+      for (let since = a; pending; ) {
+        const p: Page = await pending;
+        const next = p.next !== undefined && p.next <= b ? p.next : undefined;
+        // Ask for the next page while this one is checked and stored, so network and database work overlap.
+        pending = next !== undefined ? page(next, b) : undefined;
+        pending?.catch(() => undefined);
+        // The request leaves only after a chain of promise steps (limiter, breaker, fetch); let them run to the socket
+        // before the synchronous checks and writes below, or the server would sit idle while this page is stored.
+        if (pending) await new Promise<void>((resolve) => setImmediate(resolve));
+        const until = Math.min(b, (p.next ?? b + step) - step);
+        const kept = await keep(p.candles(), since, until);
+        // Holes inside the page: ask again, then call what stays missing an exchange gap. The repairs run one after
+        // another beside the pages (a round trip each that the pages need not wait for).
+        const holesFound = findGaps([since - step, ...kept.map((c) => c.ts), ...(p.next === undefined ? [until + step] : [])], step);
+        if (holesFound.length) {
+          const nearby = [...context, ...kept];
+          repairs = repairs.then(() => repair(holesFound, nearby));
+          repairs.catch(() => undefined);
         }
-        for (const h of holes) await remember(h);
+        context = [...context, ...kept].slice(-s.outlierNeighbours);
+        done += (until - since) / step + 1;
+        deps.onProgress?.(done, total);
+        if (next !== undefined) since = next;
       }
-      context = [...context, ...kept].slice(-s.outlierNeighbours);
-      done += (until - since) / step + 1;
-      deps.onProgress?.(done, total);
-      if (next !== undefined) since = next;
+    } catch (err) {
+      // no repair may outlive the call (the caller may close the store next)
+      await repairs.catch(() => undefined);
+      throw err;
     }
+    await repairs;
   }
   return report;
 }

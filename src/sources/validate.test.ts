@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { realCandles } from '../../test/fakes/data.js';
 import { buildConfig } from '../config/index.js';
@@ -71,6 +72,26 @@ describe('cleanCandles', () => {
   });
 });
 
+describe('cleanCandles on pages in order', () => {
+  it('gives what the general path (shuffled, deduplicated, sorted) gives for the same candles', () => {
+    // Distinct hours with prices that wander, spike, or break a rule now and then; context before or around them.
+    const candleAt = fc.tuple(fc.integer({ min: 0, max: 60 }), fc.double({ min: 90, max: 110, noNaN: true }), fc.integer({ min: 0, max: 30 })).map(([h, close, kind]) =>
+      kind === 0 ? c(h, close * 1.6, { high: close * 1.7 }) : kind === 1 ? c(h, close, { high: close - 1 }) : kind === 2 ? { ...c(h, close), ts: c(h).ts + 60_000 } : c(h, close),
+    );
+    const page = fc.uniqueArray(candleAt, { selector: (k) => k.ts, minLength: 2, maxLength: 60 }).map((v) => [...v].sort((a, b) => a.ts - b.ts));
+    const context = fc.uniqueArray(fc.tuple(fc.integer({ min: -15, max: 75 }), fc.double({ min: 95, max: 105, noNaN: true })), { selector: ([h]) => h, maxLength: 20 }).map((v) =>
+      v.sort((a, b) => a[0] - b[0]).map(([h, close]) => c(h, close)),
+    );
+    fc.assert(
+      fc.property(page, context, fc.constantFrom(0, 0.002), (ordered, around, floor) => {
+        const r = { ...rules, outlierFloor: floor, now: T0 + 200 * HOUR_MS };
+        expect(cleanCandles(ordered, r, around)).toEqual(cleanCandles([...ordered].reverse(), r, around));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
 describe('outlierIndexes on real data', () => {
   it('flags nothing in four years of real BTC and ETH hourly closes at the default settings', () => {
     for (const id of ['BTCUSDT', 'ETHUSDT']) {
@@ -127,5 +148,54 @@ describe('outlierIndexes median', () => {
     }
     expect(expected.length).toBeGreaterThan(5);
     expect(outlierIndexes(closes, 4, 5)).toEqual(expected);
+  });
+  it('with a floor, agrees with the sort-based test (median and MAD of every window, no shortcut)', () => {
+    const med = (v: number[]) => {
+      const x = [...v].sort((a, b) => a - b);
+      return x.length % 2 ? x[x.length >> 1] : (x[x.length / 2 - 1] + x[x.length / 2]) / 2;
+    };
+    const reference = (closes: number[], mads: number, n: number, floor: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < closes.length; i++) {
+        const around = closes.slice(Math.max(0, i - n), i).concat(closes.slice(i + 1, i + n + 1));
+        if (around.length < 4) continue;
+        const m = med(around);
+        const scale = Math.max(med(around.map((v) => Math.abs(v - m))) * 1.4826, floor * Math.abs(m));
+        if (scale > 0 && Math.abs(closes[i] - m) > mads * scale) out.push(i);
+      }
+      return out;
+    };
+    // Random walks (calm or busy) with spikes sized around the floor's threshold, so that the floor, the MAD and the
+    // range shortcut each decide some cases.
+    const input = fc
+      .record({
+        mads: fc.double({ min: 1, max: 15, noNaN: true }),
+        n: fc.integer({ min: 2, max: 12 }),
+        floor: fc.double({ min: 0, max: 0.02, noNaN: true }),
+        noise: fc.constantFrom(0, 0.0002, 0.002, 0.02),
+        steps: fc.array(fc.tuple(fc.double({ min: -1, max: 1, noNaN: true }), fc.integer({ min: 0, max: 9 }), fc.double({ min: 0.5, max: 2, noNaN: true })), { minLength: 1, maxLength: 200 }),
+      })
+      .map(({ mads, n, floor, noise, steps }) => {
+        let p = 100;
+        const closes = steps.map(([r, kind, k]) => {
+          p *= 1 + r * noise;
+          // one step in ten is a spike of k times the floor's threshold, up or down
+          return kind === 0 ? p * (1 + k * mads * floor) : kind === 1 ? p * (1 - Math.min(0.9, k * mads * floor)) : p;
+        });
+        return { closes, mads, n, floor };
+      });
+    fc.assert(
+      fc.property(input, ({ closes, mads, n, floor }) => {
+        const all = reference(closes, mads, n, floor);
+        expect(outlierIndexes(closes, mads, n, floor)).toEqual(all);
+        // judging only the closes from some index on (the ones after a stored context)
+        const from = closes.length >> 1;
+        expect(outlierIndexes(closes, mads, n, floor, undefined, from)).toEqual(all.filter((i) => i >= from));
+        // judging only some closes (a hole's candles among their stored neighbours)
+        const judge = closes.map((_, i) => i % 3 !== 1);
+        expect(outlierIndexes(closes, mads, n, floor, judge)).toEqual(all.filter((i) => judge[i]));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

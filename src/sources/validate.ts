@@ -95,36 +95,66 @@ export function candleFault(c: Candle, rules: CandleRules): RejectReason | undef
 }
 
 /**
- * Indexes (into `closes`, only where `judge[i]` when given) of closes more than `mads` robust deviations from the median of
- * their neighbours. The deviation scale is MAD × 1.4826, but never below `floor` × median: in a very quiet hour the
- * MAD shrinks to nothing and an ordinary 1% move would otherwise look like a bad print.
+ * Indexes (into `closes`, from `judgeFrom` on and only where `judge[i]` when given) of closes more than `mads` robust
+ * deviations from the median of their neighbours (`neighbours` on each side; closes must be finite). The deviation
+ * scale is MAD × 1.4826, but never below `floor` × median: in a very quiet hour the MAD shrinks to nothing and an
+ * ordinary 1% move would otherwise look like a bad print.
  */
-export function outlierIndexes(closes: readonly number[], mads: number, neighbours: number, floor = 0, judge?: readonly boolean[]): number[] {
+export function outlierIndexes(closes: ArrayLike<number>, mads: number, neighbours: number, floor = 0, judge?: readonly boolean[], judgeFrom = 0): number[] {
   const out: number[] = [];
-  // Two scratch buffers for the whole pass: this runs on every page of every backfill.
-  const around = new Float64Array(2 * neighbours);
+  const len = closes.length;
+  // The neighbours of close i, kept sorted as i moves on (two values leave and two come per step), so the median is
+  // read off the middle; this runs on every page of every backfill.
+  const w = new Float64Array(2 * neighbours);
   const deviations = new Float64Array(2 * neighbours);
-  for (let i = 0; i < closes.length; i++) {
-    if (judge && !judge[i]) continue;
-    let n = 0;
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (let j = Math.max(0, i - neighbours); j <= Math.min(closes.length - 1, i + neighbours); j++) {
-      if (j === i) continue;
-      const v = closes[j];
-      around[n++] = v;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+  let m = 0;
+  const firstAtLeast = (v: number) => {
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (w[mid] < v) lo = mid + 1;
+      else hi = mid;
     }
-    if (n < 4) continue;
-    // The median lies in [lo, hi] and the scale is at least floor × |median|: when even the farthest neighbour is
-    // within mads × that smallest scale, the close cannot be an outlier, and the two medians are not needed.
+    return lo;
+  };
+  const insert = (v: number) => {
+    let k = m++;
+    for (; k > 0 && w[k - 1] > v; k--) w[k] = w[k - 1];
+    w[k] = v;
+  };
+  const remove = (v: number) => {
+    m--;
+    for (let k = firstAtLeast(v); k < m; k++) w[k] = w[k + 1];
+  };
+  // `old` leaves and `v` takes its place, moved along to where it sorts (few moves: neighbours are close in value).
+  const replace = (old: number, v: number) => {
+    let k = firstAtLeast(old);
+    if (v >= old) for (; k + 1 < m && w[k + 1] < v; k++) w[k] = w[k + 1];
+    else for (; k > 0 && w[k - 1] > v; k--) w[k] = w[k - 1];
+    w[k] = v;
+  };
+  if (judgeFrom >= len) return out;
+  for (let j = Math.max(0, judgeFrom - neighbours); j <= Math.min(len - 1, judgeFrom + neighbours); j++) if (j !== judgeFrom) insert(closes[j]);
+  for (let i = judgeFrom; i < len; i++) {
+    if (i > judgeFrom) {
+      // close i leaves the window and close i - 1 comes back; then the far ends move on
+      replace(closes[i], closes[i - 1]);
+      const leaving = i - 1 - neighbours;
+      const coming = i + neighbours;
+      if (leaving >= 0 && coming < len) replace(closes[leaving], closes[coming]);
+      else if (leaving >= 0) remove(closes[leaving]);
+      else if (coming < len) insert(closes[coming]);
+    }
+    if ((judge && !judge[i]) || m < 4) continue;
     const c = closes[i];
-    if (lo > 0 && Math.max(Math.abs(c - lo), Math.abs(c - hi)) <= mads * floor * lo) continue;
-    const med = medianOf(around, n);
-    for (let k = 0; k < n; k++) deviations[k] = Math.abs(around[k] - med);
-    const scale = Math.max(medianOf(deviations, n) * 1.4826, floor * Math.abs(med));
-    if (scale > 0 && Math.abs(closes[i] - med) > mads * scale) out.push(i);
+    const h = m >> 1;
+    const med = m % 2 ? w[h] : (w[h - 1] + w[h]) / 2;
+    // The scale is at least floor × |median|: a close within mads × that of the median needs no MAD (most do not).
+    if (!(Math.abs(c - med) > mads * (floor * Math.abs(med)))) continue;
+    for (let k = 0; k < m; k++) deviations[k] = Math.abs(w[k] - med);
+    const scale = Math.max(medianOf(deviations, m) * 1.4826, floor * Math.abs(med));
+    if (scale > 0 && Math.abs(c - med) > mads * scale) out.push(i);
   }
   return out;
 }
@@ -137,17 +167,24 @@ export function outlierIndexes(closes: readonly number[], mads: number, neighbou
  */
 export function cleanCandles(input: readonly Candle[], rules: CandleRules, context: readonly Candle[] = []): CleanCandles {
   const rejected: Rejected[] = [];
-  const byTs = new Map<number, Candle>();
-  let ordered = true;
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i];
-    const prev = byTs.get(c.ts);
-    if (prev) rejected.push({ item: prev, reason: 'duplicate' });
-    byTs.set(c.ts, c);
-    if (i > 0 && c.ts <= input[i - 1].ts) ordered = false;
+  // A page from a source is almost always in order without repeats: then there is nothing to sort or merge.
+  let ascending = true;
+  for (let i = 1; i < input.length && ascending; i++) ascending = input[i].ts > input[i - 1].ts;
+  let unique: readonly Candle[] = input;
+  if (!ascending) {
+    const byTs = new Map<number, Candle>();
+    let ordered = true;
+    for (let i = 0; i < input.length; i++) {
+      const c = input[i];
+      const prev = byTs.get(c.ts);
+      if (prev) rejected.push({ item: prev, reason: 'duplicate' });
+      byTs.set(c.ts, c);
+      if (i > 0 && c.ts <= input[i - 1].ts) ordered = false;
+    }
+    const values = [...byTs.values()];
+    if (!ordered) values.sort((a, b) => a.ts - b.ts);
+    unique = values;
   }
-  const unique = [...byTs.values()];
-  if (!ordered) unique.sort((a, b) => a.ts - b.ts);
   const sound: Candle[] = [];
   for (const c of unique) {
     const fault = candleFault(c, rules);
@@ -155,25 +192,30 @@ export function cleanCandles(input: readonly Candle[], rules: CandleRules, conte
     else sound.push(c);
   }
   // Outliers are judged on context and new candles merged in time order; only the new ones can be rejected.
-  let closes: number[];
+  let series: readonly Candle[];
   let judge: boolean[] | undefined;
-  let series: Candle[];
+  let judgeFrom = 0;
   if (context.length === 0 || (sound.length > 0 && context[context.length - 1].ts < sound[0].ts)) {
-    series = [...context, ...sound];
-    closes = series.map((c) => c.close);
-    judge = context.length ? series.map((_, i) => i >= context.length) : undefined;
+    // the context comes before the new candles: judge from the first new one
+    series = context.length ? [...context, ...sound] : sound;
+    judgeFrom = context.length;
   } else {
     const fresh = new Set(sound.map((c) => c.ts));
     const merged = [...context.filter((c) => !fresh.has(c.ts)).map((c) => ({ c, isNew: false })), ...sound.map((c) => ({ c, isNew: true }))].sort((a, b) => a.c.ts - b.c.ts);
     series = merged.map((m) => m.c);
-    closes = series.map((c) => c.close);
     judge = merged.map((m) => m.isNew);
   }
-  const outliers = new Set(outlierIndexes(closes, rules.outlierMads, rules.outlierNeighbours, rules.outlierFloor, judge).map((i) => series[i]));
-  const candles: Candle[] = [];
-  for (const c of sound) {
-    if (outliers.has(c)) rejected.push({ item: c, reason: 'outlier' });
-    else candles.push(c);
+  const closes = new Float64Array(series.length);
+  for (let i = 0; i < series.length; i++) closes[i] = series[i].close;
+  const flagged = outlierIndexes(closes, rules.outlierMads, rules.outlierNeighbours, rules.outlierFloor, judge, judgeFrom);
+  let candles = sound;
+  if (flagged.length) {
+    const outliers = new Set(flagged.map((i) => series[i]));
+    candles = [];
+    for (const c of sound) {
+      if (outliers.has(c)) rejected.push({ item: c, reason: 'outlier' });
+      else candles.push(c);
+    }
   }
   const before = sound.length ? context.filter((c) => c.ts < sound[0].ts) : [];
   const lastContext = before.length ? [before[before.length - 1].ts] : [];

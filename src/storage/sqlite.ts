@@ -13,7 +13,10 @@ export interface SqliteHandle {
   fast: FastPath;
 }
 
-const UPSERT_CANDLE = `INSERT INTO candles (series_id, ts, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)
+/** Rows per INSERT: one statement binding many rows costs far less per row than one statement per row. */
+const UPSERT_SIZES = [100, 10, 1] as const;
+
+const upsertCandleSql = (rows: number) => `INSERT INTO candles (series_id, ts, open, high, low, close, volume) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}
   ON CONFLICT (series_id, ts) DO UPDATE SET open = excluded.open, high = excluded.high, low = excluded.low,
   close = excluded.close, volume = excluded.volume`;
 
@@ -27,17 +30,34 @@ export function openSqlite(file: string): SqliteHandle {
   raw.pragma('foreign_keys = ON');
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
 
-  let upsert: Database.Statement | undefined;
+  // One prepared statement (and one reused parameter array) per batch size. SQLite applies the rows of a
+  // multi-row upsert in order, so a timestamp given twice keeps its last copy, as row-by-row statements did.
+  let upserts: { rows: number; stmt: Database.Statement; params: number[] }[] | undefined;
+  const writeCandles = (seriesId: number, c: CandleColumns) => {
+    upserts ??= UPSERT_SIZES.map((rows) => ({ rows, stmt: raw.prepare(upsertCandleSql(rows)), params: new Array<number>(rows * 7) }));
+    let i = 0;
+    for (const { rows, stmt, params } of upserts) {
+      for (; i + rows <= c.length; i += rows) {
+        for (let k = 0, p = 0; k < rows; k++, p += 7) {
+          const j = i + k;
+          params[p] = seriesId;
+          params[p + 1] = c.ts[j];
+          params[p + 2] = c.open[j];
+          params[p + 3] = c.high[j];
+          params[p + 4] = c.low[j];
+          params[p + 5] = c.close[j];
+          params[p + 6] = c.volume[j];
+        }
+        stmt.run(params);
+      }
+    }
+  };
+  const upsertInTransaction = raw.transaction(writeCandles);
   // Reads repeat the same few statement texts (one per id count and limit/no limit): prepare each once.
   const reads = new Map<string, Database.Statement>();
   const fast: FastPath = {
     async upsertCandles(seriesId: number, c: CandleColumns) {
-      upsert ??= raw.prepare(UPSERT_CANDLE);
-      const stmt = upsert;
-      const write = raw.transaction(() => {
-        for (let i = 0; i < c.length; i++) stmt.run(seriesId, c.ts[i], c.open[i], c.high[i], c.low[i], c.close[i], c.volume[i]);
-      });
-      write();
+      upsertInTransaction(seriesId, c);
     },
     async readCandles(seriesIds: number[], from: number, to: number, limit?: number) {
       const ids = seriesIds.map(() => '?').join(',');

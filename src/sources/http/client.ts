@@ -6,6 +6,9 @@ import { type BackoffPolicy, backoffDelay, parseRetryAfter } from './backoff.js'
 import { isOpenBreakerError, type SourceBreaker } from './breaker.js';
 import type { Limiter } from './rate-limiter.js';
 
+/** Why the timeout timer of an attempt is stopped once the attempt is over. */
+const ANSWERED = 'answered';
+
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; signal: AbortSignal }) => Promise<Response>;
 
 export interface SourceClientOptions {
@@ -124,7 +127,8 @@ export class SourceClient {
       account(status, (err as MtsError).code ?? 'E_NETWORK');
       throw err;
     } finally {
-      stopTimer.abort();
+      // a plain reason: without one, abort() builds a DOMException (and its stack) on every call
+      stopTimer.abort(ANSWERED);
       opts.signal?.removeEventListener('abort', onCallerAbort);
       await timedOut;
     }
