@@ -1,10 +1,19 @@
 /**
  * `optimize` over worker threads: the same ranking twice and with 1 or 2 workers, each row's metrics equal a
  * single backtest of its parameters, and walk-forward folds test each in-sample winner on the next window.
+ * The calling thread, the bundled worker threads and the tsx worker threads give the same bytes; the bundle is
+ * rebuilt when a source it was built from changes.
  */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseGrid, combinations } from '../src/backtest/grid.js';
 import { optimize, walkForwardWindows } from '../src/backtest/optimize.js';
+import { bundle } from '../src/backtest/optimize-worker-bundle.js';
+import { evaluateTask } from '../src/backtest/eval-task.js';
+import { BacktestPool, type EvalJob } from '../src/backtest/pool.js';
 import { type BacktestRequest, runBacktest } from '../src/backtest/run.js';
 import { smaCross } from '../src/strategies/builtin/index.js';
 import { loadCsvCandles } from './helpers/real-candles.js';
@@ -55,6 +64,40 @@ describe('optimize', () => {
     }
   });
 
+  it('the calling thread alone, worker threads alone (bundled or through tsx) and both together rank alike', async () => {
+    const wide = parseGrid('fast=5:25:5,slow=30:60:10'); // 20 combinations
+    const base = { request, strategyRef: 'sma_cross', grid: wide, objective: 'calmar' as const };
+    const here = JSON.stringify(await optimize({ ...base, workers: 1 }));
+    const bundled = JSON.stringify(await optimize({ ...base, workers: 2, callingThread: false }));
+    const both = JSON.stringify(await optimize({ ...base, workers: 2 }));
+    process.env.MTS_WORKER_BUNDLE = '0';
+    try {
+      expect(JSON.stringify(await optimize({ ...base, workers: 1, callingThread: false }))).toBe(here);
+    } finally {
+      delete process.env.MTS_WORKER_BUNDLE;
+    }
+    expect(bundled).toBe(here);
+    expect(both).toBe(here);
+    expect(JSON.parse(here).results).toHaveLength(20);
+  });
+
+  it('a pool run after one whose tasks the calling thread took over from a thread gets its own results', async () => {
+    const job: EvalJob = { strategy: 'sma_cross', origin: 'builtin', symbols: ['BTC/USDT'], base: [['BTC/USDT', btc]], baseTimeframe: '1h', macro: [], from: request.from, to: request.to, cash: 10_000, feeBps: 10, slippageBps: 5, impact: 0, sizeOverride: 1, risk: null };
+    const tasks = (spec: string) => combinations(parseGrid(spec)).map((params, id) => ({ id, params }));
+    const first = tasks('fast=3:6:1,slow=20');
+    const second = tasks('fast=7:30:1,slow=40|60');
+    const expected = second.map((t) => evaluateTask(job, smaCross, t));
+    const pool = new BacktestPool(job, 2, { local: smaCross });
+    try {
+      await pool.started();
+      // the thread is sent tasks of the first run; this (warm) thread finishes them all, its answers come late
+      expect((await pool.run(first)).map((r) => r.metrics)).toEqual(first.map((t) => evaluateTask(job, smaCross, t).metrics));
+      expect(await pool.run(second)).toEqual(expected);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('walk-forward: each fold optimizes in sample and tests the winner out of sample', async () => {
     const doc = await optimize({ request, strategyRef: 'sma_cross', grid, objective: 'return', workers: 2, walkForward: 2 });
     expect(doc.walk_forward).toHaveLength(2);
@@ -70,6 +113,28 @@ describe('optimize', () => {
       expect(f.in_sample.best_params).toEqual(best.p);
       const test = runBacktest({ ...request, params: best.p, from: oos.from, to: oos.to }).document.metrics;
       expect(f.out_of_sample.objective).toBe(test.total_return);
+    }
+  });
+});
+
+describe('worker bundle', () => {
+  it('is reused while its sources are unchanged and rebuilt when one changes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mts-bundle-'));
+    try {
+      writeFileSync(path.join(dir, 'dep.ts'), 'export const value: number = 1;\n');
+      writeFileSync(path.join(dir, 'entry.ts'), "import { value } from './dep.js';\nexport const answer = value * 10;\n");
+      const spec = { entry: path.join(dir, 'entry.ts'), root: dir, cacheDir: path.join(dir, 'cache'), name: 'entry' };
+      const first = await bundle(spec);
+      expect((await import(pathToFileURL(first).href)).answer).toBe(10);
+      const again = await bundle(spec);
+      expect(again).toBe(first);
+      expect(statSync(again).mtimeMs).toBe(statSync(first).mtimeMs);
+      writeFileSync(path.join(dir, 'dep.ts'), 'export const value: number = 2;\n');
+      const rebuilt = await bundle(spec);
+      expect(rebuilt).not.toBe(first);
+      expect((await import(pathToFileURL(rebuilt).href)).answer).toBe(20);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
