@@ -2,12 +2,15 @@
  * `optimize` over worker threads: the same ranking twice and with 1 or 2 workers, each row's metrics equal a
  * single backtest of its parameters, and walk-forward folds test each in-sample winner on the next window.
  * The calling thread, the bundled worker threads and the tsx worker threads give the same bytes; the bundle is
- * rebuilt when a source it was built from changes.
+ * rebuilt when a source it was built from changes; `mts optimize` (the real CLI) gives the same bytes with 1 or 2
+ * workers, for a built-in strategy and for a strategy file.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseGrid, combinations } from '../src/backtest/grid.js';
 import { optimize, walkForwardWindows } from '../src/backtest/optimize.js';
@@ -16,7 +19,10 @@ import { evaluateTask } from '../src/backtest/eval-task.js';
 import { BacktestPool, type EvalJob } from '../src/backtest/pool.js';
 import { type BacktestRequest, runBacktest } from '../src/backtest/run.js';
 import { smaCross } from '../src/strategies/builtin/index.js';
+import { openStore } from '../src/storage/store.js';
+import { REPO_ROOT, tempDir } from './helpers/env.js';
 import { loadCsvCandles } from './helpers/real-candles.js';
+import { realCandles } from './helpers/real-market.js';
 
 const H = 3_600_000;
 const btc = loadCsvCandles('candles/binance/BTCUSDT_1h.csv');
@@ -137,4 +143,53 @@ describe('worker bundle', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+const SMA_FILE = `import { defineStrategy } from 'mts';
+export default defineStrategy({
+  name: 'above_mean',
+  description: 'long above the n-bar mean of closes, flat below',
+  timeframe: '1h',
+  params: { n: { default: 20, min: 2, integer: true, description: 'bars' } },
+  warmupBars: (p) => p.n,
+  onBar: ({ bar, params, position }) => {
+    let s = 0;
+    for (let k = 0; k < params.n; k++) s += bar.close(k);
+    const above = bar.close(0) > s / params.n;
+    if (above && position() === null) return { side: 'LONG', size: 1 };
+    if (!above && position() !== null) return { side: 'CLOSE' };
+    return null;
+  },
+});
+`;
+
+describe('mts optimize', () => {
+  const exec = promisify(execFile);
+  const dir = tempDir('mts-opt-cli-');
+  const db = `sqlite:${path.join(dir, 'mts.db')}`;
+  const mts = (...args: string[]) => exec(process.execPath, [path.join(REPO_ROOT, 'bin/mts.js'), '--db', db, '--log-level', 'warn', ...args], { cwd: dir, env: { ...process.env, MTS_DATA_DIR: dir } });
+
+  it('gives the same document with 1 or 2 workers, for a built-in strategy and a strategy file', async () => {
+    const store = await openStore(db);
+    await store.candles.upsert({ source: 'binance', symbol: 'BTC/USDT', timeframe: '1h' }, realCandles('BTC/USDT', '1h', Date.UTC(2023, 0, 1), Date.UTC(2023, 11, 31, 23)));
+    await store.close();
+    writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
+    writeFileSync(path.join(dir, 'above-mean.ts'), SMA_FILE);
+    const common = ['--symbols', 'BTC/USDT', '--from', '2023-01-01', '--to', '2023-12-31', '--no-risk', '--size', '1'];
+    for (const [strategy, spec] of [['sma_cross', 'fast=5:25:5,slow=30:120:10'], ['./above-mean.ts', 'n=5:100:5']]) {
+      const docs: string[] = [];
+      for (const workers of ['2', '1']) {
+        const out = `sweep-${workers}.json`;
+        const r = await mts('optimize', '--strategy', strategy, ...common, '--grid', spec, '--walk-forward', '2', '--workers', workers, '--top', '3', '--out', out);
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toMatch(new RegExp(`combinations over ${workers} worker\\(s\\), by sharpe`));
+        expect(r.stdout).toMatch(/^fold 2: in-sample/m);
+        docs.push(readFileSync(path.join(dir, out), 'utf8'));
+      }
+      expect(docs[0]).toBe(docs[1]);
+      const doc = JSON.parse(docs[0]);
+      expect(doc.results).toHaveLength(strategy === 'sma_cross' ? 50 : 20);
+      expect(doc.walk_forward).toHaveLength(2);
+    }
+  }, 120_000);
 });
