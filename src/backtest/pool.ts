@@ -273,7 +273,7 @@ export class BacktestPool implements Evaluator {
         }
         return -1;
       };
-      void this.evaluateHere(this.local, tasks, take, (i, r) => fill(i, r), completed);
+      this.evaluateHere(this.local, tasks, take, fill, completed).catch(fail);
     });
   }
 
