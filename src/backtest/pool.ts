@@ -2,8 +2,8 @@
  * A pool of worker threads evaluating backtests, optionally with the calling thread as one more evaluator. The data
  * is sent once per thread; tasks go out in batches (two in flight per thread, smaller near the end of a sweep) to
  * whichever evaluator is free, and results are stored by their task's position, so the outcome never depends on
- * scheduling. Threads start in the background: the calling thread evaluates from the first moment, and a sweep too
- * small to repay a thread's start-up is simply done before the thread is ready.
+ * scheduling. The calling thread evaluates from the first moment; threads start in the background only when the
+ * work left after its first backtest repays their start-up, and a thread not ready yet simply gets fewer tasks.
  * Under tsx (the CLI runs the TypeScript sources) a thread starts from a bundle of the worker built once and cached
  * (optimize-worker-bundle.ts), or from a small .mjs entry that registers tsx (strategy files, or no bundle).
  */
@@ -95,6 +95,11 @@ export interface PoolOptions {
 const MAX_BATCH = 8;
 /** How long the calling thread evaluates before it lets the threads' messages through, ms. */
 const LOCAL_SLICE_MS = 4;
+/**
+ * A worker thread takes ~0.05 s to start and ~0.1 s more to warm its code up: when the calling
+ * thread has less work than this left (estimated from its first backtest of a run), it does it alone. ms.
+ */
+const THREAD_WORTH_MS = 150;
 
 interface Thread {
   worker?: Worker;
@@ -122,6 +127,8 @@ export class BacktestPool implements Evaluator {
   /** A run that failed may leave batches in flight: the pool is not used again. */
   private broken: Error | undefined;
   private runs = 0;
+  /** Worker threads to use; with the calling thread taking part they start once a run is big enough. */
+  private readonly threadCount: number;
 
   constructor(
     private readonly job: EvalJob,
@@ -129,11 +136,14 @@ export class BacktestPool implements Evaluator {
     opts: PoolOptions = {},
   ) {
     this.local = opts.local;
-    const count = Math.max(1, size) - (this.local ? 1 : 0);
-    if (count > 0) {
-      const entry = workerEntry(job);
-      for (let i = 0; i < count; i++) this.threads.push(this.spawn(entry));
-    }
+    this.threadCount = Math.max(1, size) - (this.local ? 1 : 0);
+    if (!this.local) this.spawnThreads();
+  }
+
+  private spawnThreads(): void {
+    if (this.threads.length > 0 || this.threadCount === 0 || this.closed) return;
+    const entry = workerEntry(this.job);
+    for (let i = 0; i < this.threadCount; i++) this.threads.push(this.spawn(entry));
   }
 
   private spawn(entry: Promise<URL | string>): Thread {
@@ -170,11 +180,12 @@ export class BacktestPool implements Evaluator {
 
   /** Evaluators: the worker threads, plus the calling thread when it takes part. */
   get size(): number {
-    return this.threads.length + (this.local ? 1 : 0);
+    return this.threadCount + (this.local ? 1 : 0);
   }
 
-  /** Resolves when every thread has started (or rejects with the first that could not). */
+  /** Starts the threads now (if not yet) and resolves when every one has started, or rejects with the first that could not. */
   async started(): Promise<void> {
+    this.spawnThreads();
     await Promise.all(this.threads.map((t) => t.started));
   }
 
@@ -234,7 +245,7 @@ export class BacktestPool implements Evaluator {
         next = Math.min(tasks.length, next + n);
         return [from, next];
       };
-      for (const t of this.threads) {
+      const attach = (t: Thread) => {
         const pump = () => {
           while (!finished && t.queue.length < 2 && next < tasks.length) {
             const [from, to] = batch(t.batchLimit);
@@ -255,8 +266,15 @@ export class BacktestPool implements Evaluator {
         };
         if (t.ready) pump();
         else t.started.then(() => !finished && t.ready && pump(), fail);
-      }
+      };
+      for (const t of this.threads) attach(t);
       if (!this.local) return;
+      /** After the calling thread's first backtest of the run: start the threads if the rest repays them. */
+      const measured = (ms: number) => {
+        if (finished || this.threads.length > 0 || ms * (tasks.length - next) < THREAD_WORTH_MS) return;
+        this.spawnThreads();
+        for (const t of this.threads) attach(t);
+      };
       const take = (): number => {
         if (finished) return -1;
         if (next < tasks.length) return next++;
@@ -273,7 +291,7 @@ export class BacktestPool implements Evaluator {
         }
         return -1;
       };
-      this.evaluateHere(this.local, tasks, take, fill, completed).catch(fail);
+      this.evaluateHere(this.local, tasks, take, fill, completed, measured).catch(fail);
     });
   }
 
@@ -284,13 +302,19 @@ export class BacktestPool implements Evaluator {
     take: () => number,
     fill: (i: number, r: EvalResult) => number,
     completed: (n: number) => void,
+    measured: (ms: number) => void,
   ): Promise<void> {
+    let first = true;
     for (;;) {
       const t0 = performance.now();
       let n = 0;
       let i = take();
       while (i >= 0) {
         n += fill(i, evaluateTask(this.job, strategy, tasks[i]));
+        if (first) {
+          first = false;
+          measured(performance.now() - t0);
+        }
         if (performance.now() - t0 >= LOCAL_SLICE_MS) break;
         i = take();
       }
