@@ -71,8 +71,8 @@ describe('optimize', () => {
   });
 
   it('the calling thread alone, worker threads alone (bundled or through tsx) and both together rank alike', async () => {
-    // 320 combinations: enough work left after the first backtest that the calling thread starts a worker thread
-    const wide = parseGrid('fast=2:41:1,slow=50:120:10');
+    // 1,000 combinations: enough work left after the first backtest that the calling thread starts a worker thread
+    const wide = parseGrid('fast=2:51:1,slow=55:150:5');
     const base = { request, strategyRef: 'sma_cross', grid: wide, objective: 'calmar' as const };
     const here = JSON.stringify(await optimize({ ...base, workers: 1 }));
     const bundled = JSON.stringify(await optimize({ ...base, workers: 2, callingThread: false }));
@@ -85,7 +85,7 @@ describe('optimize', () => {
     }
     expect(bundled).toBe(here);
     expect(both).toBe(here);
-    expect(JSON.parse(here).results).toHaveLength(320);
+    expect(JSON.parse(here).results).toHaveLength(1000);
   });
 
   it('a pool run after one whose tasks the calling thread took over from a thread gets its own results', async () => {

@@ -96,10 +96,11 @@ const MAX_BATCH = 8;
 /** How long the calling thread evaluates before it lets the threads' messages through, ms. */
 const LOCAL_SLICE_MS = 4;
 /**
- * A worker thread takes ~0.05 s to start and ~0.1 s more to warm its code up: when the calling
- * thread has less work than this left (estimated from its first backtest of a run), it does it alone. ms.
+ * A worker thread takes ~0.05 s to start, then runs slowly for ~0.2 s while its code warms up, taking a core from
+ * anything else meanwhile: when the calling thread has less work than this left (estimated from its first backtest
+ * of a run), it does it alone. ms.
  */
-const THREAD_WORTH_MS = 150;
+const THREAD_WORTH_MS = 300;
 
 interface Thread {
   worker?: Worker;
