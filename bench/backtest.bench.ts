@@ -146,7 +146,7 @@ async function allStrategies(): Promise<BenchResult[]> {
   ];
 }
 
-export async function sweep(): Promise<BenchResult[]> {
+async function sweep(): Promise<BenchResult[]> {
   const request: BacktestRequest = { strategy: smaCross, base: new Map([['BTC/USDT', randomWalk(10_000, 3)]]), baseTimeframe: '1h', cash: 10_000, feeBps: 10, slippageBps: 5, sizeOverride: 1, risk: null };
   // `workers` counts the calling thread: 1 worker is this thread alone, 2 are this thread and one worker thread
   // (started in the background, from a cached bundle of the worker; its code warms up over its first backtests).
