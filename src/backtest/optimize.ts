@@ -19,6 +19,11 @@ export interface OptimizeOptions {
   workers: number;
   walkForward?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Whether the calling thread evaluates tasks too, as one of the `workers` (default true): it works while the
+   * worker threads start, so a small sweep does not wait for them. False: `workers` worker threads do everything.
+   */
+  callingThread?: boolean;
   /** Where tasks are evaluated (default: `workers` threads in this process). */
   evaluator?: (job: EvalJob, size: number) => Evaluator | Promise<Evaluator>;
 }
@@ -115,7 +120,7 @@ export async function optimize(o: OptimizeOptions): Promise<OptimizeDocument> {
   let before = 0;
   const progress = (done: number) => o.onProgress?.(before + done, total);
   const size = Math.min(o.workers, combos.length);
-  const pool = o.evaluator ? await o.evaluator(jobOf(o), size) : new BacktestPool(jobOf(o), size);
+  const pool = o.evaluator ? await o.evaluator(jobOf(o), size) : new BacktestPool(jobOf(o), size, { local: o.callingThread === false ? undefined : r.strategy });
   try {
     const all = await pool.run(combos.map((params, id) => ({ id, params })), progress);
     before += combos.length;

@@ -76,7 +76,7 @@ export function registerOptimize(program: Command): void {
   addRunOptions(program.command('optimize').description('parameter sweep over worker threads; reproducible ranking; optional walk-forward folds'))
     .requiredOption('--grid <spec>', 'parameters to sweep: name=start:end:step, name=value or name=a|b|c, comma-separated')
     .option('--objective <name>', `what to rank by: ${OBJECTIVES.join(', ')}`, 'sharpe')
-    .option('--workers <n>', 'worker threads (default: the CPU count)')
+    .option('--workers <n>', 'threads evaluating backtests, this one included (default: the CPU count)')
     .option('--distributed', 'spread the sweep over `mts worker` processes through the mts-backtest queue (needs MTS_REDIS_URL)')
     .option('--walk-forward <k>', 'k folds: optimize on each window, test the winner on the next')
     .option('--top <n>', 'rows of the results table', '10')
