@@ -108,16 +108,27 @@ export class BacktestFailure extends MtsError {
   }
 }
 
+/** The first index of ascending ts[0, n) with ts >= x (orEqual false) or ts > x (orEqual true); n if none. */
+function firstAfter(ts: Float64Array, n: number, x: number, orEqual: boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] < x || (orEqual && ts[mid] === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The distinct base-bar open times of every symbol in [from, to], ascending. */
 function timeline(base: ReadonlyMap<string, CandleColumns>, from: number, to: number): Float64Array {
   const cols = [...base.values()];
   if (cols.length === 1) {
+    // bars are oldest first: the period's ends by binary search
     const c = cols[0];
-    let a = 0;
-    while (a < c.length && c.ts[a] < from) a++;
-    let b = a;
-    while (b < c.length && c.ts[b] <= to) b++;
-    return c.ts.subarray(a, b);
+    const a = firstAfter(c.ts, c.length, from, false);
+    const b = firstAfter(c.ts, c.length, to, true);
+    return c.ts.subarray(a, Math.max(a, b));
   }
   const all = new Set<number>();
   for (const c of cols) for (let i = 0; i < c.length; i++) if (c.ts[i] >= from && c.ts[i] <= to) all.add(c.ts[i]);
