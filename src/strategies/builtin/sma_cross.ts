@@ -19,13 +19,16 @@ export const smaCross = defineStrategy({
     const fast = sma(candles.close, params.fast);
     const slow = sma(candles.close, params.slow);
     // 1 where the averages cross (either way) at bar i, else 0: onBar can only act there (see `when`)
-    const cross = new Float64Array(fast.length);
-    for (let i = 1; i < fast.length; i++) {
+    const n = fast.length;
+    const cross = new Float64Array(n);
+    let f1 = n > 0 ? fast[0] : 0;
+    let s1 = n > 0 ? slow[0] : 0;
+    for (let i = 1; i < n; i++) {
       const f0 = fast[i];
       const s0 = slow[i];
-      const f1 = fast[i - 1];
-      const s1 = slow[i - 1];
       if ((f0 > s0 && f1 <= s1) || (f0 < s0 && f1 >= s1)) cross[i] = 1;
+      f1 = f0;
+      s1 = s0;
     }
     return { fast, slow, cross };
   },
