@@ -151,30 +151,36 @@ function precomputedDecider(c: CandleColumns, fast: Float64Array, slow: Float64A
   };
 }
 
-async function singleAsset(): Promise<BenchResult[]> {
+export async function singleAsset(): Promise<BenchResult[]> {
   const n = 1_000_000;
   const c = randomWalk(n, 1);
   const fast = sma(c.close, 10);
   const slow = sma(c.close, 30);
   const eq = new Float64Array(n);
   const costs = costModel({ feeBps: 10, slippageBps: 5 });
-  // CPU time (the machine is shared; load stretches wall time): same measure for the baseline and the figures
-  // The baselines take ~10 ms a run: warmed up on a short walk first (compiled from a cold start, a loop can stay in
-  // code twice as slow for every run) and more runs, so that a slow baseline cannot flatter the ratios.
+  // CPU time (the machine is shared; load stretches wall time): same measure for the baseline and the figures.
+  // Every side is warmed up alike on a short walk first (compiled from a cold start, a loop can stay in code twice as
+  // slow for every run) and timed the same number of runs, so that neither a slow baseline nor a cold figure skews
+  // the ratios. (CPU time counts the optimising compiler's and the GC's threads too.)
   const w = randomWalk(2_000, 2);
   const [wFast, wSlow] = [sma(w.close, 10), sma(w.close, 30)];
+  const loopRun = (cols: CandleColumns, f: Float64Array, s: Float64Array) => {
+    const bt = new Backtest({ base: new Map([['X', cols]]), baseMs: H, cash: 10_000, costs, sizeOverride: 1 });
+    bt.run(precomputedDecider(cols, f, s, () => bt.positionOf('X') !== null));
+  };
+  const request = (cols: CandleColumns): BacktestRequest => ({ strategy: smaCross, base: new Map([['BTC/USDT', cols]]), baseTimeframe: '1h', cash: 10_000, feeBps: 10, slippageBps: 5, sizeOverride: 1, risk: null });
+  const wReq = request(w);
   for (let k = 0; k < 200; k++) {
     bareLoop(w, wFast, wSlow, eq);
     bareLoopWithSmas(w, 10, 30, eq);
+    loopRun(w, wFast, wSlow);
+    evaluateBacktest(wReq);
   }
   const bare = await bestCpuOf(11, () => bareLoop(c, fast, slow, eq));
   const bareSmas = await bestCpuOf(11, () => bareLoopWithSmas(c, 10, 30, eq));
-  const loop = await bestCpuOf(5, () => {
-    const bt = new Backtest({ base: new Map([['X', c]]), baseMs: H, cash: 10_000, costs, sizeOverride: 1 });
-    bt.run(precomputedDecider(c, fast, slow, () => bt.positionOf('X') !== null));
-  });
-  const req: BacktestRequest = { strategy: smaCross, base: new Map([['BTC/USDT', c]]), baseTimeframe: '1h', cash: 10_000, feeBps: 10, slippageBps: 5, sizeOverride: 1, risk: null };
-  const full = await bestCpuOf(5, () => evaluateBacktest(req));
+  const loop = await bestCpuOf(11, () => loopRun(c, fast, slow));
+  const req = request(c);
+  const full = await bestCpuOf(11, () => evaluateBacktest(req));
   return [
     { name: 'sma_cross via StrategyRunner, 1M bars (CPU)', figure: n / (full / 1000), unit: 'bars/s', baselineName: 'bare Float64Array loop computing the SMAs', baseline: n / (bareSmas / 1000), ratio: bareSmas / full, target: '>= 5M bars/s, time <= 3x bare (ratio >= 0.33)' },
     { name: 'loop + simulator (precomputed SMAs), 1M bars (CPU)', figure: n / (loop / 1000), unit: 'bars/s', baselineName: 'bare Float64Array loop', baseline: n / (bare / 1000), ratio: bare / loop, target: '>= 5M bars/s, time <= 3x bare (ratio >= 0.33)' },

@@ -74,10 +74,7 @@ export function dailyEquity(curve: EquityCurve): { ts: number[]; equity: number[
 }
 
 export function dailyReturns(curve: EquityCurve): number[] {
-  const { equity } = dailyEquity(curve);
-  const r: number[] = [];
-  for (let i = 1; i < equity.length; i++) r.push(equity[i] / equity[i - 1] - 1);
-  return r;
+  return curvePass(curve).returns;
 }
 
 export interface Drawdown {
@@ -92,35 +89,66 @@ export interface Drawdown {
 
 /** The deepest fall from a running peak, over every point of the curve. */
 export function maxDrawdown(curve: EquityCurve): Drawdown {
-  const out: Drawdown = { maxDrawdown: 0, peakTs: null, troughTs: null, recoveryTs: null, durationMs: 0 };
-  if (curve.length === 0) return out;
-  let peak = curve.equity[0];
-  let peakTs = curve.ts[0];
+  return curvePass(curve).dd;
+}
+
+/**
+ * One walk over the curve for everything computeMetrics reads from it: the daily returns (the equity as of each
+ * 00:00 UTC, as in dailyEquity, and each day's change), the deepest drawdown with its recovery (the first point
+ * after the trough back at the peak: reset whenever a deeper trough is found), and the sum of the equity.
+ * No array per point: a 1M-bar curve is read once.
+ */
+function curvePass(curve: EquityCurve): { returns: number[]; dd: Drawdown; eqSum: number } {
+  const dd: Drawdown = { maxDrawdown: 0, peakTs: null, troughTs: null, recoveryTs: null, durationMs: 0 };
+  const returns: number[] = [];
+  const n = curve.length;
+  if (n === 0) return { returns, dd, eqSum: 0 };
+  const ts = curve.ts;
+  const eq = curve.equity;
+  const last = ts[n - 1];
+  let day = Math.ceil(ts[0] / DAY_MS) * DAY_MS;
+  let prevDaily = 0;
+  let days = 0;
+  let eqSum = 0;
+  let peak = eq[0];
+  let peakTs = ts[0];
+  let worst = 0;
   let worstPeak = Number.NaN;
-  for (let i = 0; i < curve.length; i++) {
-    const e = curve.equity[i];
+  let troughTs = Number.NaN;
+  let recoveryTs = Number.NaN;
+  for (let i = 0; i < n; i++) {
+    const e = eq[i];
+    const t = ts[i];
+    eqSum += e;
     if (e > peak) {
       peak = e;
-      peakTs = curve.ts[i];
+      peakTs = t;
     }
-    const dd = peak > 0 ? 1 - e / peak : 0;
-    if (dd > out.maxDrawdown) {
-      out.maxDrawdown = dd;
-      out.peakTs = peakTs;
-      out.troughTs = curve.ts[i];
+    const fall = peak > 0 ? 1 - e / peak : 0;
+    if (fall > worst) {
+      worst = fall;
+      dd.peakTs = peakTs;
+      troughTs = t;
       worstPeak = peak;
+      recoveryTs = Number.NaN;
+    } else if (Number.isNaN(recoveryTs) && t > troughTs && e >= worstPeak) {
+      recoveryTs = t;
+    }
+    // this point is the equity as of every midnight before the next point (the last: up to its own time)
+    const until = i + 1 < n ? ts[i + 1] : Number.NaN;
+    while (i + 1 < n ? day < until : day <= last) {
+      if (days++ > 0) returns.push(e / prevDaily - 1);
+      prevDaily = e;
+      day += DAY_MS;
     }
   }
-  if (out.troughTs === null || out.peakTs === null) return out;
-  const end = curve.ts[curve.length - 1];
-  for (let i = 0; i < curve.length; i++) {
-    if (curve.ts[i] > out.troughTs && curve.equity[i] >= worstPeak) {
-      out.recoveryTs = curve.ts[i];
-      break;
-    }
+  if (dd.peakTs !== null) {
+    dd.maxDrawdown = worst;
+    dd.troughTs = troughTs;
+    dd.recoveryTs = Number.isNaN(recoveryTs) ? null : recoveryTs;
+    dd.durationMs = (dd.recoveryTs ?? last) - dd.peakTs;
   }
-  out.durationMs = (out.recoveryTs ?? end) - out.peakTs;
-  return out;
+  return { returns, dd, eqSum };
 }
 
 function mean(xs: readonly number[]): number {
@@ -147,7 +175,8 @@ export function computeMetrics(inp: MetricInputs): Metrics {
   const years = spanMs / YEAR_MS;
   const cagr = years > 0 ? (finalEquity > 0 ? (finalEquity / initialCash) ** (1 / years) - 1 : -1) : null;
 
-  const r = dailyReturns(curve);
+  const pass = curvePass(curve);
+  const r = pass.returns;
   const rfDaily = (inp.riskFree ?? 0) / 365;
   let volatility: number | null = null;
   let sharpe: number | null = null;
@@ -163,7 +192,7 @@ export function computeMetrics(inp: MetricInputs): Metrics {
     sortino = dd > 0 ? (excess / dd) * SQRT_365 : null;
   }
 
-  const dd = maxDrawdown(curve);
+  const dd = pass.dd;
   let wins = 0;
   let losses = 0;
   let grossProfit = 0;
@@ -180,9 +209,7 @@ export function computeMetrics(inp: MetricInputs): Metrics {
     }
   }
   const n = trades.length;
-  let eqSum = 0;
-  for (let i = 0; i < curve.length; i++) eqSum += curve.equity[i];
-  const avgEquity = curve.length > 0 ? eqSum / curve.length : initialCash;
+  const avgEquity = curve.length > 0 ? pass.eqSum / curve.length : initialCash;
 
   return {
     total_return: totalReturn,

@@ -22,6 +22,8 @@ export interface BarDecider {
   bars(symbol: string): CandleColumns;
   firstIndex(symbol: string): number;
   onBar(symbol: string, index: number): readonly Signal[];
+  /** Optional: per strategy bar, 0 where onBar would return no signal (the loop then skips the call). */
+  activeBars?(symbol: string): Float64Array | undefined;
 }
 
 /** Where the signal's symbol stands at decision time (its base bars up to and including `index`). */
@@ -106,16 +108,27 @@ export class BacktestFailure extends MtsError {
   }
 }
 
+/** The first index of ascending ts[0, n) with ts >= x (orEqual false) or ts > x (orEqual true); n if none. */
+function firstAfter(ts: Float64Array, n: number, x: number, orEqual: boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] < x || (orEqual && ts[mid] === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The distinct base-bar open times of every symbol in [from, to], ascending. */
 function timeline(base: ReadonlyMap<string, CandleColumns>, from: number, to: number): Float64Array {
   const cols = [...base.values()];
   if (cols.length === 1) {
+    // bars are oldest first: the period's ends by binary search
     const c = cols[0];
-    let a = 0;
-    while (a < c.length && c.ts[a] < from) a++;
-    let b = a;
-    while (b < c.length && c.ts[b] <= to) b++;
-    return c.ts.subarray(a, b);
+    const a = firstAfter(c.ts, c.length, from, false);
+    const b = firstAfter(c.ts, c.length, to, true);
+    return c.ts.subarray(a, Math.max(a, b));
   }
   const all = new Set<number>();
   for (const c of cols) for (let i = 0; i < c.length; i++) if (c.ts[i] >= from && c.ts[i] <= to) all.add(c.ts[i]);
@@ -190,6 +203,8 @@ export class Backtest {
     const dTs = dBars.map((b) => b.ts);
     const dLength = Int32Array.from(dBars, (b) => b.length);
     const dFirst = Int32Array.from(dSyms, (sym) => decider.firstIndex(sym));
+    // bars where onBar would return nothing are not decided at all
+    const dActive = dSyms.map((sym) => decider.activeBars?.(sym));
     const dNext = new Int32Array(dSyms.length);
     const stratMs = decider.barMs;
     for (let d = 0; d < dSyms.length; d++) {
@@ -213,7 +228,7 @@ export class Backtest {
 
     if (n === 1 && nDecided === 1 && dSyms[0] === this.symbols[0] && s.loop !== 'general') {
       const ctl: LoopControl = { clock, onProgress, tradeClosed, progressEvery };
-      this.runOne(decider, times, dBars[0], dFirst[0], dNext[0], ctl, out);
+      this.runOne(decider, times, dBars[0], dFirst[0], dNext[0], dActive[0], ctl, out);
       if (sim.pendingKind[0] !== OrderKind.None) out.unfilled++;
       s.onProgress?.(steps, steps);
       return out;
@@ -250,6 +265,8 @@ export class Backtest {
         for (let idx = dNext[d]; idx < len && ts[idx] + stratMs <= closeTime; idx = dNext[d]) {
           dNext[d] = idx + 1;
           if (idx < dFirst[d]) continue;
+          const active = dActive[d];
+          if (active !== undefined && active[idx] === 0) continue;
           let signals: readonly Signal[];
           try {
             signals = decider.onBar(dSyms[d], idx);
@@ -277,7 +294,7 @@ export class Backtest {
    * same events in the same order; it skips the per-step search for which symbols have a bar (every step is the
    * next base bar) and the loops over symbols, and keeps its state in locals.
    */
-  private runOne(decider: BarDecider, times: Float64Array, bars: CandleColumns, first: number, next: number, ctl: LoopControl, out: BacktestOutcome): void {
+  private runOne(decider: BarDecider, times: Float64Array, bars: CandleColumns, first: number, next: number, active: Float64Array | undefined, ctl: LoopControl, out: BacktestOutcome): void {
     const { sim, s, ptr } = this;
     const col = this.cols[0];
     const open = col.open;
@@ -327,7 +344,7 @@ export class Backtest {
       }
       for (let idx = next; idx < dLen && dTs[idx] + stratMs <= closeTime; idx = next) {
         next = idx + 1;
-        if (idx < first) continue;
+        if (idx < first || (active !== undefined && active[idx] === 0)) continue;
         let signals: readonly Signal[];
         try {
           signals = decider.onBar(symbol, idx);

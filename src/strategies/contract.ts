@@ -118,7 +118,15 @@ export interface StrategyDefinition<S extends ParamSpecs = ParamSpecs> {
   warmupBars: (params: ParamsOf<S>, timeframe: Timeframe) => number;
   /** Causal series computed once per symbol over the whole series; read with `bar.value(key)`. */
   precompute?: (ctx: PrecomputeContext<ParamsOf<S>>) => Record<string, Float64Array>;
-  /** Called at the close of every bar after warm-up, per symbol. */
+  /**
+   * Optional: the key of a precomputed series saying on which bars onBar can act. Where it is 0, the strategy
+   * promises onBar returns no signal whatever the position held, and the runner does not call it there; anywhere
+   * else (non-zero or NaN) onBar is called as usual. The runner checks the promise on the look-ahead prefix (onBar is
+   * called on skipped bars with every position and must return nothing), so such an onBar must not keep state
+   * between calls. sma_cross declares its cross column.
+   */
+  when?: string;
+  /** Called at the close of every bar after warm-up, per symbol (except where `when` says it cannot act). */
   // biome-ignore lint/suspicious/noConfusingVoidType: a user's onBar may end without a return statement
   onBar: (ctx: BarContext<ParamsOf<S>>) => SignalIntent | readonly SignalIntent[] | null | undefined | void;
 }

@@ -59,6 +59,9 @@ export function defineStrategy<S extends ParamSpecs>(def: StrategyDefinition<S>)
   if (typeof def.onBar !== 'function') fail(name, 'onBar must be a function');
   if (typeof def.warmupBars !== 'function') fail(name, 'warmupBars must be a function of the params');
   if (def.precompute !== undefined && typeof def.precompute !== 'function') fail(name, 'precompute must be a function');
+  if (def.when !== undefined && (typeof def.when !== 'string' || def.when === '' || def.precompute === undefined)) {
+    fail(name, `when must name one of its precomputed series, got ${JSON.stringify(def.when)}${def.precompute === undefined ? ' (it has no precompute)' : ''}`);
+  }
   const timeframe = def.timeframe ?? '1h';
   if (!isTimeframe(timeframe)) fail(name, `unknown timeframe "${timeframe}"; allowed: ${TIMEFRAME_NAMES.join(', ')}`);
   const params = def.params ?? ({} as S);

@@ -15,6 +15,8 @@
  *   runner.closeTime(symbol, i) → ts[i] + bar length (the moment the decision at bar i is made)
  *   runner.onBar(symbol, i) → Signal[]  (ts = bar close time, price = bar close; defaults: confidence 1,
  *              strength from confidence, size 1 = the full size the risk module allows, no stops)
+ *   runner.activeBars(symbol) → the strategy's `when` series (bars where it is 0 give no signal) when a driver may
+ *              skip those bars itself, else undefined
  *   runner.run({ from?, to?, onSignal? }) → Signal[] over bars closing in [from, to], all symbols in time order.
  * Constructing the runner runs `precompute` once per symbol and checks every precomputed series for look-ahead
  * (recomputed on a bounded prefix of the data and compared); a mismatch throws an InputError naming strategy and key.
@@ -62,6 +64,9 @@ const TOLERANCE = 1e-9;
 /** The look-ahead check's prefix: this many bars past the warm-up, and at least LOOKAHEAD_VALUES defined values. */
 const LOOKAHEAD_PREFIX = 2_048;
 const LOOKAHEAD_VALUES = 256;
+/** How many of the bars a `when` series skips (from the warm-up on) the runner calls onBar on to check the promise. */
+const WHEN_CHECKS = 1_024;
+const POSITIONS: readonly (PositionSide | null)[] = [null, 'LONG', 'SHORT'];
 /** What a bar without a decision returns: one shared, frozen empty list (no allocation per bar). */
 const NO_SIGNALS: readonly Signal[] = Object.freeze([]);
 
@@ -87,6 +92,8 @@ export class StrategyRunner {
   private readonly assetViews = new Map<string, SeriesView>();
   private readonly macroViews = new Map<string, AsOfMacroView>();
   private readonly closeTimes = new Map<string, Float64Array>();
+  /** Per decided symbol, the strategy's `when` series (only when it declares one). */
+  private readonly whenSeries = new Map<string, Float64Array>();
   /** The signal-implied position per symbol (used when the caller gives no position lookup). */
   private readonly implied = new Map<string, ImpliedPosition>();
   private readonly tracksImplied: boolean;
@@ -97,6 +104,7 @@ export class StrategyRunner {
   /** The view of the symbol decided last: drivers ask about the same symbol bar after bar, so skip the Map then. */
   private lastSymbol = '';
   private lastView: SeriesView | undefined;
+  private lastWhen: Float64Array | undefined;
 
   constructor(
     readonly strategy: AnyStrategy,
@@ -139,8 +147,68 @@ export class StrategyRunner {
     }
     for (const symbol of this.symbols) {
       const values = this.precomputeFor(symbol, opts.checkLookAhead !== false);
-      this.views.set(symbol, new SeriesView(symbol, strategy.timeframe, data.candles.get(symbol)!, values, strategy.name));
+      const view = new SeriesView(symbol, strategy.timeframe, data.candles.get(symbol)!, values, strategy.name);
+      this.views.set(symbol, view);
+      if (strategy.when === undefined) continue;
+      const when = values.get(strategy.when);
+      if (!when) {
+        throw new InputError('E_STRATEGY_SERIES', `strategy ${this.label}: its when series "${strategy.when}" is not one of its precomputed series (${[...values.keys()].join(', ') || 'none'})`, { strategy: strategy.name, key: strategy.when });
+      }
+      if (opts.checkLookAhead !== false) this.checkWhen(symbol, view, when);
+      this.whenSeries.set(symbol, when);
     }
+  }
+
+  /**
+   * Holds the strategy to its `when` promise on a bounded sample: onBar is called on the first WHEN_CHECKS bars the
+   * series skips (from the warm-up on), once with each position (flat, long, short), and must return no signal.
+   */
+  private checkWhen(symbol: string, view: SeriesView, when: Float64Array): void {
+    const ctx = this.ctx;
+    let held: PositionSide | null = null;
+    // a context like ctx whose position() answers what is being tried (a copy: making ctx a prototype would slow it)
+    const probe = { ...ctx, position: () => held };
+    const n = view.candles.length;
+    let checked = 0;
+    try {
+      for (let i = this.warmup; i < n && checked < WHEN_CHECKS; i++) {
+        if (when[i] !== 0) continue;
+        checked++;
+        view.index = i;
+        // (macro views read the moment from ctx)
+        ctx.now = probe.now = view.candles.ts[i] + this.barMs;
+        probe.symbol = symbol;
+        probe.bar = view;
+        for (const p of POSITIONS) {
+          held = p;
+          let out: ReturnType<AnyStrategy['onBar']>;
+          try {
+            out = this.strategy.onBar(probe);
+          } catch (err) {
+            this.fail(err, symbol, 'onBar', ctx.now);
+          }
+          const intents = Array.isArray(out) ? out : [out];
+          if (intents.some((x) => x)) {
+            throw new InputError(
+              'E_STRATEGY_WHEN',
+              `strategy ${this.label}: onBar signalled for ${symbol} at ${isoTime(ctx.now)} (position ${p ?? 'flat'}) where its when series "${this.strategy.when}" is 0, which promises no signal there`,
+              { strategy: this.strategy.name, key: this.strategy.when, symbol, ts: ctx.now },
+            );
+          }
+        }
+      }
+    } finally {
+      view.index = -1;
+    }
+  }
+
+  /**
+   * The strategy's `when` series for a symbol, for a driver that skips the bars where it is 0 instead of calling
+   * onBar there (undefined when the strategy has none, or when the runner tracks the signal-implied position: its
+   * stops and targets are checked bar by bar inside onBar).
+   */
+  activeBars(symbol: string): Float64Array | undefined {
+    return this.tracksImplied ? undefined : this.whenSeries.get(symbol);
   }
 
   /** Close times of a symbol's bars, made on first use (a backtest driver never needs them, precompute may). */
@@ -281,10 +349,14 @@ export class StrategyRunner {
       if (!view) throw new InputError('E_SYMBOL', `strategy ${this.label}: ${symbol} is not one of its symbols (${this.symbols.join(', ')})`);
       this.lastSymbol = symbol;
       this.lastView = view;
+      this.lastWhen = this.whenSeries.get(symbol);
     }
     if (index < this.warmup || index >= view.candles.length) return NO_SIGNALS;
     view.index = index;
     if (this.tracksImplied) this.exitImpliedAtLevels(symbol, view, index);
+    // the strategy promised no signal where its when series is 0 (NaN and non-zero: decide as usual)
+    const when = this.lastWhen;
+    if (when !== undefined && when[index] === 0) return NO_SIGNALS;
     const ctx = this.ctx;
     ctx.now = view.candles.ts[index] + this.barMs;
     ctx.symbol = symbol;

@@ -15,7 +15,24 @@ export const smaCross = defineStrategy({
     slow: { default: 30, min: 2, integer: true, description: 'slow SMA period, bars' },
   },
   warmupBars: (p) => Math.max(p.fast, p.slow),
-  precompute: ({ candles, params }) => ({ fast: sma(candles.close, params.fast), slow: sma(candles.close, params.slow) }),
+  precompute: ({ candles, params }) => {
+    const fast = sma(candles.close, params.fast);
+    const slow = sma(candles.close, params.slow);
+    // 1 where the averages cross (either way) at bar i, else 0: onBar can only act there (see `when`)
+    const n = fast.length;
+    const cross = new Float64Array(n);
+    let f1 = n > 0 ? fast[0] : 0;
+    let s1 = n > 0 ? slow[0] : 0;
+    for (let i = 1; i < n; i++) {
+      const f0 = fast[i];
+      const s0 = slow[i];
+      if ((f0 > s0 && f1 <= s1) || (f0 < s0 && f1 >= s1)) cross[i] = 1;
+      f1 = f0;
+      s1 = s0;
+    }
+    return { fast, slow, cross };
+  },
+  when: 'cross',
   onBar: ({ bar, position }) => {
     const f0 = bar.value('fast');
     const s0 = bar.value('slow');
