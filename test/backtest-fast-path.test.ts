@@ -54,12 +54,15 @@ function columns(specs: BarSpec[]): CandleColumns {
 }
 
 /** Says what the script says at each strategy bar (stops and targets relative to the bar's close). */
-function scripted(symbol: string, bars: CandleColumns, barMs: number, first: number, script: (SignalSpec | null)[], seen: number[], throwAt: number): BarDecider {
+function scripted(symbol: string, bars: CandleColumns, barMs: number, first: number, script: (SignalSpec | null)[], seen: number[], throwAt: number, when: number[] | null = null): BarDecider {
+  // with `when`: an active-bars series, 0 only where the script says nothing (plus bars `when` marks active anyway)
+  const active = when === null ? undefined : Float64Array.from({ length: bars.length }, (_, i) => (script[i % script.length] || when[i % when.length] ? 1 : 0));
   return {
     symbols: [symbol],
     barMs,
     bars: () => bars,
     firstIndex: () => first,
+    activeBars: () => active,
     onBar(_s, i) {
       seen.push(i);
       if (i === throwAt) throw new Error('strategy bug');
@@ -144,8 +147,21 @@ describe('single-symbol loop = general loop', () => {
           to: fc.option(fc.nat(80)),
           coarse: fc.boolean(),
           throwAt: fc.option(fc.nat(80)),
+          // no clock, progress or risk, with an active-bars series: the quiet stretches are skipped in a tight loop
+          clock: fc.boolean(),
+          progress: fc.boolean(),
+          when: fc.option(fc.array(fc.constantFrom(0, 0, 0, 1), { minLength: 1, maxLength: 7 })),
+          // half the runs take those settings, so that the quiet stretches (flat, long, short) are exercised often
+          quietRun: fc.boolean(),
+          noBrackets: fc.boolean(),
         }),
-        (specs, script, o) => {
+        (drawnSpecs, drawnScript, drawn) => {
+          const o = drawn.quietRun ? { ...drawn, clock: false, progress: false, risk: false, coarse: false, when: drawn.when ?? [0], from: drawn.from === null ? null : drawn.from % 8, to: null, throwAt: drawn.throwAt === null ? null : drawn.throwAt + 40 } : drawn;
+          // positions without brackets stay quiet between signals (a bracket is checked on every bar)
+          // (and in those runs signals are spread out, so positions are held over quiet stretches)
+          const bare = drawn.noBrackets ? drawnScript.map((x) => x && { ...x, stop: null, target: null }) : drawnScript;
+          const script = drawn.quietRun ? bare.flatMap((x) => [x, null, null, null]) : bare;
+          const specs = drawn.quietRun ? Array.from({ length: 60 + drawnSpecs.length }, (_, i) => drawnSpecs[i % drawnSpecs.length]) : drawnSpecs;
           const base = columns(specs);
           const bars = o.coarse ? resampleCandles(base, '4h', { from: '1h' }) : base;
           const barMs = o.coarse ? 4 * H : H;
@@ -163,13 +179,13 @@ describe('single-symbol loop = general loop', () => {
               costs: costModel({ feeBps: o.feeBps, slippageBps: o.slippageBps, impact: o.impact }),
               sizeOverride: o.sizeOverride,
               risk: o.risk ? fakeRisk(log) : null,
-              clock: { set: (t: number) => clock.push(t) } as never,
-              onProgress: (done, total) => progress.push(`${done}/${total}`),
+              clock: o.clock ? ({ set: (t: number) => clock.push(t) } as never) : undefined,
+              onProgress: o.progress ? (done, total) => progress.push(`${done}/${total}`) : undefined,
               loop,
             });
             let outcome: ReturnType<typeof plain> | string;
             try {
-              outcome = plain(bt.run(scripted('X/USDT', bars, barMs, o.first, script, seen, o.throwAt ?? -1)));
+              outcome = plain(bt.run(scripted('X/USDT', bars, barMs, o.first, script, seen, o.throwAt ?? -1, o.when)));
             } catch (err) {
               outcome = `${(err as Error).name}: ${(err as Error).message}`;
             }
@@ -180,7 +196,7 @@ describe('single-symbol loop = general loop', () => {
           expect(fast).toEqual(general);
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 800 },
     );
   });
 });

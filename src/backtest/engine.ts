@@ -67,6 +67,11 @@ export interface BacktestSettings {
    * the multi-symbol loop. Both give the same outcome (pinned by test/backtest-fast-path.test.ts).
    */
   loop?: 'auto' | 'general';
+  /**
+   * Buffers the equity curve may be written into (as subarrays of them) when they are long enough, instead of new
+   * arrays: for a caller that drops each outcome before the next run (every point is written, none is left over).
+   */
+  curveBuffers?: { ts: Float64Array; equity: Float64Array };
 }
 
 export interface RiskRejection {
@@ -118,6 +123,12 @@ function firstAfter(ts: Float64Array, n: number, x: number, orEqual: boolean): n
     else hi = mid;
   }
   return lo;
+}
+
+/** Whether ts[a, b) is strictly increasing. */
+function strictlyIncreasing(ts: Float64Array, a: number, b: number): boolean {
+  for (let i = a + 1; i < b; i++) if (!(ts[i] > ts[i - 1])) return false;
+  return true;
 }
 
 /** The distinct base-bar open times of every symbol in [from, to], ascending. */
@@ -184,8 +195,10 @@ export class Backtest {
     const n = cols.length;
     const times = timeline(s.base, s.from ?? Number.NEGATIVE_INFINITY, s.to ?? Number.POSITIVE_INFINITY);
     const steps = times.length;
-    const curveTs = new Float64Array(steps + 1);
-    const curveEquity = new Float64Array(steps + 1);
+    const buf = s.curveBuffers;
+    const reuse = buf !== undefined && buf.ts.length > steps && buf.equity.length > steps;
+    const curveTs = reuse ? buf.ts.subarray(0, steps + 1) : new Float64Array(steps + 1);
+    const curveEquity = reuse ? buf.equity.subarray(0, steps + 1) : new Float64Array(steps + 1);
     const out: BacktestOutcome = { sim, curveTs, curveEquity, steps, stepsInMarket: 0, from: steps ? times[0] : Number.NaN, to: steps ? times[steps - 1] + s.baseMs : Number.NaN, signals: 0, rejections: [], unfilled: 0 };
     if (steps === 0) return out;
     curveTs[0] = times[0];
@@ -319,7 +332,38 @@ export class Backtest {
     let tradesSeen = 0;
     let inMarket = 0;
     let progressLeft = progressEvery;
+    // Quiet stretches: with the strategy deciding on the base bars themselves (strictly increasing times, so step i
+    // decides exactly bar i), no clock, progress or risk gate to serve, a bar with no order queued, no bracket to
+    // check and no bar to decide only marks equity at its close; such runs of bars are taken in a tight loop.
+    const { pendingKind: pk, stop, target } = sim;
+    const quiet = active !== undefined && !clock && !onProgress && !s.risk && dTs === col.ts && stratMs === baseMs && strictlyIncreasing(dTs, i, Math.min(dLen, i + steps + 1));
     for (let step = 0; step < steps; step++, i++) {
+      if (quiet && next === i && pk[0] === 0) {
+        const sd = side[0];
+        if (sd === 0 || (Number.isNaN(stop[0]) && Number.isNaN(target[0]))) {
+          const cash = sim.cash;
+          const sq = sd * qty[0];
+          const from = step;
+          if (sd === 0) {
+            for (; step < steps && (i < first || active[i] === 0); step++, i++) {
+              curveTs[step + 1] = times[step] + baseMs;
+              curveEquity[step + 1] = cash;
+            }
+          } else {
+            for (; step < steps && (i < first || active[i] === 0); step++, i++) {
+              curveTs[step + 1] = times[step] + baseMs;
+              curveEquity[step + 1] = cash + sq * close[i];
+            }
+            inMarket += step - from;
+          }
+          if (step > from) {
+            ptr[0] = i;
+            next = i;
+            mark[0] = close[i - 1];
+            if (step === steps) break;
+          }
+        }
+      }
       const t = times[step];
       const closeTime = t + baseMs;
       if (clock) clock.set(t);

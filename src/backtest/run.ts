@@ -120,7 +120,7 @@ export function backtestIdentity(req: BacktestRequest): { id: string; assumption
 }
 
 /** Runs the loop for a request: the outcome and the symbols decided on. */
-function simulate(req: BacktestRequest): { outcome: BacktestOutcome; symbols: readonly string[] } {
+function simulate(req: BacktestRequest, curveBuffers?: { ts: Float64Array; equity: Float64Array }): { outcome: BacktestOutcome; symbols: readonly string[] } {
   validateRequest(req);
   const macro = req.macro ?? new Map();
   const baseMs = TIMEFRAMES[req.baseTimeframe];
@@ -142,6 +142,7 @@ function simulate(req: BacktestRequest): { outcome: BacktestOutcome; symbols: re
     clock: req.clock,
     onProgress: req.onProgress,
     loop: req.loop,
+    curveBuffers,
   });
   const runner = new StrategyRunner(req.strategy, req.params, { candles: stratCandles, macro }, { symbols: wanted, position: bt.positionOf, source: req.origin === 'builtin' ? undefined : req.origin });
   const outcome = bt.run(runner);
@@ -158,10 +159,24 @@ function metricInputs(outcome: BacktestOutcome) {
   };
 }
 
+/**
+ * Equity-curve buffers kept between evaluateBacktest calls (taken while a run uses them, so a nested call gets its
+ * own): the metrics read the curve and drop it, so the next run writes into the same memory instead of new arrays.
+ */
+let spareCurve: { ts: Float64Array; equity: Float64Array } | undefined;
+/** Curves up to this many points are kept for reuse (2 x 16 MB at most). */
+const SPARE_CURVE_MAX = 1 << 21;
+
 /** Metrics only, without the document (the optimizer's path: no hashing, no per-point arrays). */
 export function evaluateBacktest(req: BacktestRequest): Metrics {
-  const { outcome } = simulate(req);
-  return computeMetrics({ ...metricInputs(outcome), trades: outcome.sim.trades, initialCash: req.cash });
+  const spare = spareCurve;
+  spareCurve = undefined;
+  const { outcome } = simulate(req, spare);
+  const metrics = computeMetrics({ ...metricInputs(outcome), trades: outcome.sim.trades, initialCash: req.cash });
+  const { curveTs, curveEquity } = outcome;
+  const grown = spare === undefined || curveTs.buffer !== spare.ts.buffer;
+  spareCurve = grown && curveTs.length <= SPARE_CURVE_MAX ? { ts: new Float64Array(curveTs.buffer), equity: new Float64Array(curveEquity.buffer) } : spare;
+  return metrics;
 }
 
 export function runBacktest(req: BacktestRequest): BacktestResult {

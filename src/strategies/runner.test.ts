@@ -100,6 +100,18 @@ describe('StrategyRunner', () => {
     expect(r.onBar('A/USDT', 3)).toEqual([{ ts: T0 + 4 * H, strategy: 'always', symbol: 'A/USDT', side: 'LONG', confidence: 1, strength: 'STRONG', price: 103, size: 1, stopLoss: null, takeProfit: null }]);
   });
 
+  it('takes a list of intents as well as one: every intent in order', () => {
+    const many = defineStrategy({ name: 'many', description: '', params: {}, warmupBars: () => 0, onBar: ({ bar }) => (bar.close() > 104 ? [{ side: 'SHORT', size: 0.5 }, { side: 'CLOSE', confidence: 0.2 }] : bar.close() > 102 ? [] : { side: 'LONG' }) });
+    const r = new StrategyRunner(many, {}, { candles: new Map([['A/USDT', bars(closes)]]), macro: new Map() });
+    const base = { ts: T0 + 6 * H, strategy: 'many', symbol: 'A/USDT', price: 105, stopLoss: null, takeProfit: null };
+    expect(r.onBar('A/USDT', 5)).toEqual([
+      { ...base, side: 'SHORT', confidence: 1, strength: 'STRONG', size: 0.5 },
+      { ...base, side: 'CLOSE', confidence: 0.2, strength: 'WEAK', size: 1 },
+    ]);
+    expect(r.onBar('A/USDT', 3)).toEqual([]);
+    expect(r.onBar('A/USDT', 1)).toEqual([{ ...base, ts: T0 + 2 * H, price: 101, side: 'LONG', confidence: 1, strength: 'STRONG', size: 1 }]);
+  });
+
   it('reads other symbols as of the same moment and macro data as published by then', () => {
     const got: unknown[] = [];
     const cross = defineStrategy({

@@ -369,17 +369,27 @@ export class StrategyRunner {
       this.fail(err, symbol, 'onBar', ctx.now);
     }
     if (!out) return NO_SIGNALS;
-    const intents = (Array.isArray(out) ? out : [out]) as SignalIntent[];
+    if (!Array.isArray(out)) {
+      // one intent (the usual case): one array of exactly one signal, no array of intents and no growing one
+      const s = this.toSignal(out as SignalIntent, symbol, view);
+      this.trackImplied(s);
+      return [s];
+    }
     const signals: Signal[] = [];
-    for (const intent of intents) {
+    for (const intent of out as SignalIntent[]) {
       if (!intent) continue;
       const s = this.toSignal(intent, symbol, view);
       signals.push(s);
-      if (!this.tracksImplied) continue;
-      if (s.side === 'CLOSE') this.implied.delete(s.symbol);
-      else this.implied.set(s.symbol, { side: s.side, stopLoss: s.stopLoss, takeProfit: s.takeProfit });
+      this.trackImplied(s);
     }
     return signals;
+  }
+
+  /** When it tracks signal-implied positions: the position a signal implies (a CLOSE ends it). */
+  private trackImplied(s: Signal): void {
+    if (!this.tracksImplied) return;
+    if (s.side === 'CLOSE') this.implied.delete(s.symbol);
+    else this.implied.set(s.symbol, { side: s.side, stopLoss: s.stopLoss, takeProfit: s.takeProfit });
   }
 
   /** A signal-implied position ends when a bar touches its stop or target, as a bracket order would. */
