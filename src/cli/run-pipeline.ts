@@ -78,13 +78,13 @@ async function runForever(ctx: CommandContext, opts: RunOptions, cmd: Command): 
     live.holder.subscribe(({ changed, current }) => {
       if (changed.includes('notifiers')) notify.replace(current);
     });
-    const dist = opts.distributed ? await openDistributed(ctx.config, ctx.log) : undefined;
+    const dist = opts.distributed ? await openDistributed(ctx.config, ctx.log, ctx.clock) : undefined;
     if (dist) ctx.onClose(() => dist.close());
     const signals = createSignalStep({ config: live.holder, store, clock: ctx.clock, log: ctx.log, dispatcher: { dispatch: (a, f) => notify.current.dispatch(a, f) }, ...dist?.signalHooks });
     // While the stream is live and has repaired its gaps, the crypto candle items it covers spend no REST call.
     let stream: MarketStream | undefined;
     const coveredByStream = (item: CandleItem) => stream?.covers(item.symbol, item.timeframe) ?? false;
-    const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals, heartbeatMs: HEARTBEAT_MS, coveredByStream, ...(dist ? { runner: dist.runner, laneBy: 'item' as const } : {}) });
+    const pipeline = await createPipeline({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, signals, heartbeatMs: HEARTBEAT_MS, coveredByStream, ...(dist ? { runner: dist.runner, laneBy: 'item' as const, limiter: dist.limiter } : {}) });
     const scheduler = pipeline.scheduler;
     if (ctx.config.stream.enabled) {
       stream = new MarketStream({ config: ctx.config, store, clock: ctx.clock, log: ctx.log, binance: pipeline.sources.binance });

@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { utcDay } from '../core/time.js';
 import type { FetchLike } from '../sources/http/client.js';
+import type { StackDeps } from '../sources/http/stack.js';
 import { openSources, type Sources } from '../sources/open.js';
 import type { Store } from '../storage/store.js';
 import { type CandleItem, scheduleItems, timingOf } from './items.js';
@@ -30,6 +31,8 @@ export interface PipelineOptions {
   /** Wraps the in-process runner (distributed mode hands collection to the queue, keeping the signal step). */
   runner?: (local: ItemRunner) => ItemRunner;
   laneBy?: 'source' | 'item';
+  /** The sources' rate limiters (distributed: the buckets in Redis the workers share, so this process's own calls count too). */
+  limiter?: StackDeps['limiter'];
 }
 
 export interface Pipeline {
@@ -42,7 +45,7 @@ export interface Pipeline {
 export async function createPipeline(o: PipelineOptions): Promise<Pipeline> {
   const { config, store, clock, log } = o;
   const sourceClock = o.sourceClock ?? clock;
-  const sources = openSources(config, { clock: sourceClock, log, calls: store.ops, fetch: o.fetch });
+  const sources = openSources(config, { clock: sourceClock, log, calls: store.ops, fetch: o.fetch, limiter: o.limiter });
   const macro = sources.fred.hasKey;
   if (!macro) log.warn('no FRED API key (MTS_FRED_API_KEY): the macro tier is left out of the schedule');
   const accounting = sources.clients.accounting;

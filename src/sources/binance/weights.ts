@@ -2,6 +2,9 @@
  * Binance request weights of the public endpoints MTS calls (spot and USD-M, as published in 2024), so the limiter
  * charges what Binance will count. Unknown paths count 1.
  */
+/** The heaviest call MTS makes to Binance (exchangeInfo; a USD-M depth snapshot of 1000 levels weighs as much). */
+export const BINANCE_MAX_WEIGHT = 20;
+
 export function binanceWeight(url: URL): number {
   const p = url.pathname;
   const q = url.searchParams;

@@ -14,6 +14,25 @@ function worstWindow(spends: { t: number; w: number }[], windowMs: number): numb
 }
 
 describe('TokenBucket', () => {
+  it('keeps the limit when one call outweighs the headroom (exchangeInfo, 20, against 30 per window)', async () => {
+    const clock = new VirtualClock(0);
+    const bucket = new TokenBucket({ limit: 30, windowMs: 1000, safetyFraction: 0.8, maxWeight: 20 }, clock);
+    const spends: { t: number; w: number }[] = [];
+    // klines of weight 2 back to back, and a weight-20 market list every tenth call
+    const done = (async () => {
+      for (let i = 0; i < 60; i++) {
+        const w = i % 10 === 5 ? 20 : 2;
+        await bucket.take(w);
+        spends.push({ t: clock.now(), w });
+      }
+    })();
+    await clock.runUntil(60_000);
+    await done;
+    expect(spends).toHaveLength(60);
+    // any window, rolling or fixed (a fixed one is one of the rolling ones)
+    expect(worstWindow(spends, 1000)).toBeLessThanOrEqual(30);
+  });
+
   it('never lets more than the published limit through in any window, under sustained demand', async () => {
     const clock = new VirtualClock(0);
     // Binance-like: 6000 weight per minute at 80%; klines cost 2.

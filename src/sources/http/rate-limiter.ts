@@ -6,6 +6,8 @@ export interface BucketLimits {
   windowMs: number;
   /** Share of the limit MTS allows itself. */
   safetyFraction: number;
+  /** The heaviest single call MTS makes to this source (e.g. Binance's exchangeInfo, 20). Default 1. */
+  maxWeight?: number;
 }
 
 /** What the client stack asks of a rate limiter: this bucket in one process, or one shared by many (Redis). */
@@ -19,7 +21,12 @@ export interface Limiter {
 /** The bucket's size and refill rate for published limits (the same for the local and the shared bucket). */
 export function bucketShape(limits: BucketLimits): { capacity: number; refillPerMs: number } {
   const rate = limits.limit * limits.safetyFraction;
-  return { capacity: Math.max(1, Math.floor(limits.limit - rate)), refillPerMs: rate / limits.windowMs };
+  const capacity = Math.max(1, Math.floor(limits.limit - rate));
+  // A call heavier than the bucket would pass on a full bucket and leave it in debt, spending more than burst plus
+  // refill inside one window. So the bucket holds the heaviest call, and the refill gives up what that costs.
+  const heaviest = limits.maxWeight ?? 1;
+  if (heaviest > capacity && heaviest < limits.limit) return { capacity: heaviest, refillPerMs: (limits.limit - heaviest) / limits.windowMs };
+  return { capacity, refillPerMs: rate / limits.windowMs };
 }
 
 /**

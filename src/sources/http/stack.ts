@@ -2,6 +2,7 @@ import type { Config } from '../../config/schema.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import { type ApiCallStore, CallAccounting } from './accounting.js';
+import { BINANCE_MAX_WEIGHT } from '../binance/weights.js';
 import { SourceBreaker } from './breaker.js';
 import { type FetchLike, SourceClient } from './client.js';
 import { type BucketLimits, type Limiter, TokenBucket } from './rate-limiter.js';
@@ -47,27 +48,28 @@ export function createSourceClients(config: Config, deps: StackDeps): SourceClie
   const s = config.sources;
   const accounting = new CallAccounting(deps.calls, deps.log);
   const breakers: SourceBreaker[] = [];
-  const make = (source: SourceName, limit: number, safetyFraction: number, extra: { headers?: Record<string, string>; secrets?: string[] } = {}) => {
+  const make = (source: SourceName, limit: number, safetyFraction: number, extra: { headers?: Record<string, string>; secrets?: string[]; maxWeight?: number } = {}) => {
+    const { maxWeight, ...clientExtra } = extra;
     const breaker = new SourceBreaker(source, s.breaker, deps.log);
     breakers.push(breaker);
     return new SourceClient({
       source,
       clock: deps.clock,
       log: deps.log,
-      limiter: (deps.limiter ?? ((_, limits) => new TokenBucket(limits, deps.clock)))(source, { limit, windowMs: s.limitWindowMs, safetyFraction }),
+      limiter: (deps.limiter ?? ((_, limits) => new TokenBucket(limits, deps.clock)))(source, { limit, windowMs: s.limitWindowMs, safetyFraction, maxWeight }),
       breaker,
       accounting,
       timeoutMs: s.timeoutMs,
       retry: s.retry,
       fetch: deps.fetch,
       random: deps.random,
-      ...extra,
+      ...clientExtra,
     });
   };
   const cg = coingeckoAccess(config);
   const secrets = [s.coingecko.apiKey, s.fred.apiKey].filter((k): k is string => k !== undefined);
   return {
-    binance: make('binance', s.binance.weightPerMinute, s.binance.safetyFraction),
+    binance: make('binance', s.binance.weightPerMinute, s.binance.safetyFraction, { maxWeight: BINANCE_MAX_WEIGHT }),
     coingecko: make('coingecko', s.coingecko.callsPerMinute, s.coingecko.safetyFraction, { headers: cg.headers, secrets }),
     fred: make('fred', s.fred.callsPerMinute, s.fred.safetyFraction, { secrets }),
     accounting,
