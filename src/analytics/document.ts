@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { TradeRecord } from '../execution/simulator.js';
-import { type EquityCurve, type Metrics, computeMetrics, monthlyReturns } from './metrics.js';
+import { type CurveSummary, type EquityCurve, type Metrics, computeMetrics, monthlyReturns } from './metrics.js';
 
 export const BACKTEST_SCHEMA = 'mts.backtest/v1';
 
@@ -92,6 +92,8 @@ export interface DocumentInputs {
   to: number;
   assumptions: Assumptions;
   curve: EquityCurve;
+  /** The curve's summary if the loop made one (the metrics are the same from either). */
+  summary?: CurveSummary;
   /** Closed trades, then the positions still open at the end (exit_reason end_of_data). */
   closed: readonly TradeRecord[];
   open: readonly TradeRecord[];
@@ -106,7 +108,7 @@ export interface DocumentInputs {
 
 export function buildDocument(d: DocumentInputs): BacktestDocument {
   const metrics = computeMetrics({
-    curve: d.curve,
+    curve: d.summary ?? d.curve,
     trades: d.closed,
     initialCash: d.assumptions.cash,
     fees: d.fees,

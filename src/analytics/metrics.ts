@@ -20,9 +20,10 @@ export interface ClosedTrade {
 }
 
 export interface MetricInputs {
-  curve: EquityCurve;
-  /** Closed trades (positions still open at the end are not counted). */
-  trades: readonly ClosedTrade[];
+  /** The equity curve, or its summary (from CurveStats, made while the curve was). */
+  curve: EquityCurve | CurveSummary;
+  /** Closed trades, or just their net P&L (positions still open at the end are not counted). */
+  trades: readonly ClosedTrade[] | Float64Array;
   initialCash: number;
   fees: number;
   /** Σ fill price × quantity over all fills. */
@@ -74,7 +75,7 @@ export function dailyEquity(curve: EquityCurve): { ts: number[]; equity: number[
 }
 
 export function dailyReturns(curve: EquityCurve): number[] {
-  return curvePass(curve).returns;
+  return summarizeCurve(curve).returns;
 }
 
 export interface Drawdown {
@@ -89,66 +90,200 @@ export interface Drawdown {
 
 /** The deepest fall from a running peak, over every point of the curve. */
 export function maxDrawdown(curve: EquityCurve): Drawdown {
-  return curvePass(curve).dd;
+  return summarizeCurve(curve).dd;
+}
+
+/** Everything computeMetrics reads from an equity curve, without the curve itself. */
+export interface CurveSummary {
+  /** Points seen, the first and last point's time, and the last point's equity. */
+  count: number;
+  firstTs: number;
+  lastTs: number;
+  finalEquity: number;
+  /** Each day's change of the equity as of 00:00 UTC (see dailyEquity). */
+  returns: number[];
+  dd: Drawdown;
+  /** Σ equity over the points (for the average equity of turnover). */
+  eqSum: number;
 }
 
 /**
- * One walk over the curve for everything computeMetrics reads from it: the daily returns (the equity as of each
- * 00:00 UTC, as in dailyEquity, and each day's change), the deepest drawdown with its recovery (the first point
- * after the trough back at the peak: reset whenever a deeper trough is found), and the sum of the equity.
- * No array per point: a 1M-bar curve is read once.
+ * The equity curve read point by point as it is made, for everything computeMetrics needs of it: the daily returns
+ * (the equity as of each 00:00 UTC, as in dailyEquity, and each day's change), the deepest drawdown with its recovery
+ * (the first point after the trough back at the peak: reset whenever a deeper trough is found), and the sum of the
+ * equity. The backtest loop feeds it as it goes, so a run needs no curve array to be measured; summarizeCurve feeds
+ * it a finished curve. Either way the same operations run in the same order, so the figures are the same bits.
  */
-function curvePass(curve: EquityCurve): { returns: number[]; dd: Drawdown; eqSum: number } {
-  const dd: Drawdown = { maxDrawdown: 0, peakTs: null, troughTs: null, recoveryTs: null, durationMs: 0 };
-  const returns: number[] = [];
-  const n = curve.length;
-  if (n === 0) return { returns, dd, eqSum: 0 };
+export class CurveStats {
+  count = 0;
+  eqSum = 0;
+  firstTs = Number.NaN;
+  lastTs = Number.NaN;
+  lastEq = Number.NaN;
+  // drawdown: the running peak, the deepest fall so far (its peak, trough and recovery)
+  private peak = 0;
+  private peakTs = 0;
+  private worst = 0;
+  private worstPeakTs = Number.NaN;
+  private worstPeak = Number.NaN;
+  private troughTs = Number.NaN;
+  private recoveryTs = Number.NaN;
+  // daily: the next midnight to take an equity for, the one before it, and how many were taken
+  private day = Number.NaN;
+  private prevDaily = 0;
+  private days = 0;
+  private readonly returns: number[] = [];
+
+  /** The next point (times strictly increasing). */
+  add(t: number, e: number): void {
+    if (this.count === 0) {
+      this.firstTs = t;
+      this.day = Math.ceil(t / DAY_MS) * DAY_MS;
+      this.peak = e;
+      this.peakTs = t;
+    } else if (this.day < t) {
+      this.midnights(t);
+    }
+    this.count++;
+    this.eqSum += e;
+    if (e > this.peak) {
+      this.peak = e;
+      this.peakTs = t;
+    }
+    const fall = this.peak > 0 ? 1 - e / this.peak : 0;
+    if (fall > this.worst) {
+      this.worst = fall;
+      this.worstPeakTs = this.peakTs;
+      this.troughTs = t;
+      this.worstPeak = this.peak;
+      this.recoveryTs = Number.NaN;
+    } else if (Number.isNaN(this.recoveryTs) && t > this.troughTs && e >= this.worstPeak) {
+      this.recoveryTs = t;
+    }
+    this.lastTs = t;
+    this.lastEq = e;
+  }
+
+  /**
+   * `count` points of equity e from time `first` to time `last` (a stretch with no position: the equity stays the
+   * cash). After the first, such points change neither the peak nor the deepest fall (the same equity against the
+   * same peak), nor its recovery unless one is due (then they are taken one by one), and every midnight before
+   * `last` takes e: so only the midnights and the sum are taken, without the points' own times.
+   */
+  addConstant(ts: Float64Array, from: number, to: number, offset: number, e: number): void {
+    if (from >= to) return;
+    this.add(ts[from] + offset, e);
+    if (Number.isNaN(this.recoveryTs) && e >= this.worstPeak) {
+      for (let k = from + 1; k < to; k++) this.add(ts[k] + offset, e);
+      return;
+    }
+    let eqSum = this.eqSum;
+    for (let k = from + 1; k < to; k++) eqSum += e;
+    this.eqSum = eqSum;
+    this.count += to - from - 1;
+    const last = ts[to - 1] + offset;
+    if (this.day < last) this.midnights(last);
+    this.lastTs = last;
+  }
+
+  /**
+   * Points at ts[k] + offset for k in [from, to) of equity cash + qty × price[k] (a position held, marked at each
+   * close): add() for each, with the state in locals for the length of the stretch (the same operations in the same
+   * order; src/analytics/metrics-onepass.test.ts and test/backtest-evaluate.test.ts hold the two to the same bits).
+   */
+  addMarked(ts: Float64Array, price: Float64Array, from: number, to: number, offset: number, cash: number, qty: number): void {
+    if (from >= to) return;
+    if (this.count === 0) {
+      this.add(ts[from] + offset, cash + qty * price[from]);
+      from++;
+    }
+    let eqSum = this.eqSum;
+    let peak = this.peak;
+    let peakTs = this.peakTs;
+    let worst = this.worst;
+    let recoveryTs = this.recoveryTs;
+    let troughTs = this.troughTs;
+    let worstPeak = this.worstPeak;
+    let day = this.day;
+    let lastEq = this.lastEq;
+    let t = this.lastTs;
+    for (let k = from; k < to; k++) {
+      t = ts[k] + offset;
+      const e = cash + qty * price[k];
+      if (day < t) {
+        this.lastEq = lastEq;
+        this.day = day;
+        this.midnights(t);
+        day = this.day;
+      }
+      eqSum += e;
+      if (e > peak) {
+        peak = e;
+        peakTs = t;
+      }
+      const fall = peak > 0 ? 1 - e / peak : 0;
+      if (fall > worst) {
+        worst = fall;
+        this.worstPeakTs = peakTs;
+        troughTs = t;
+        worstPeak = peak;
+        recoveryTs = Number.NaN;
+      } else if (Number.isNaN(recoveryTs) && t > troughTs && e >= worstPeak) {
+        recoveryTs = t;
+      }
+      lastEq = e;
+    }
+    this.count += to - from;
+    this.eqSum = eqSum;
+    this.peak = peak;
+    this.peakTs = peakTs;
+    this.worst = worst;
+    this.recoveryTs = recoveryTs;
+    this.troughTs = troughTs;
+    this.worstPeak = worstPeak;
+    this.day = day;
+    this.lastEq = lastEq;
+    this.lastTs = t;
+  }
+
+  /** Every midnight before t takes the equity of the point before it (the latest one). */
+  private midnights(t: number): void {
+    const e = this.lastEq;
+    while (this.day < t) {
+      if (this.days++ > 0) this.returns.push(e / this.prevDaily - 1);
+      this.prevDaily = e;
+      this.day += DAY_MS;
+    }
+  }
+
+  /** The summary; the last point's equity also stands for every midnight up to its own time. Call once, at the end. */
+  finish(): CurveSummary {
+    const dd: Drawdown = { maxDrawdown: 0, peakTs: null, troughTs: null, recoveryTs: null, durationMs: 0 };
+    if (this.count === 0) return { count: 0, firstTs: Number.NaN, lastTs: Number.NaN, finalEquity: Number.NaN, returns: this.returns, dd, eqSum: 0 };
+    const e = this.lastEq;
+    while (this.day <= this.lastTs) {
+      if (this.days++ > 0) this.returns.push(e / this.prevDaily - 1);
+      this.prevDaily = e;
+      this.day += DAY_MS;
+    }
+    if (!Number.isNaN(this.worstPeakTs)) {
+      dd.maxDrawdown = this.worst;
+      dd.peakTs = this.worstPeakTs;
+      dd.troughTs = this.troughTs;
+      dd.recoveryTs = Number.isNaN(this.recoveryTs) ? null : this.recoveryTs;
+      dd.durationMs = (dd.recoveryTs ?? this.lastTs) - dd.peakTs;
+    }
+    return { count: this.count, firstTs: this.firstTs, lastTs: this.lastTs, finalEquity: e, returns: this.returns, dd, eqSum: this.eqSum };
+  }
+}
+
+/** A finished curve's summary (the curve fed to CurveStats point by point). */
+export function summarizeCurve(curve: EquityCurve): CurveSummary {
+  const stats = new CurveStats();
   const ts = curve.ts;
   const eq = curve.equity;
-  const last = ts[n - 1];
-  let day = Math.ceil(ts[0] / DAY_MS) * DAY_MS;
-  let prevDaily = 0;
-  let days = 0;
-  let eqSum = 0;
-  let peak = eq[0];
-  let peakTs = ts[0];
-  let worst = 0;
-  let worstPeak = Number.NaN;
-  let troughTs = Number.NaN;
-  let recoveryTs = Number.NaN;
-  for (let i = 0; i < n; i++) {
-    const e = eq[i];
-    const t = ts[i];
-    eqSum += e;
-    if (e > peak) {
-      peak = e;
-      peakTs = t;
-    }
-    const fall = peak > 0 ? 1 - e / peak : 0;
-    if (fall > worst) {
-      worst = fall;
-      dd.peakTs = peakTs;
-      troughTs = t;
-      worstPeak = peak;
-      recoveryTs = Number.NaN;
-    } else if (Number.isNaN(recoveryTs) && t > troughTs && e >= worstPeak) {
-      recoveryTs = t;
-    }
-    // this point is the equity as of every midnight before the next point (the last: up to its own time)
-    const until = i + 1 < n ? ts[i + 1] : Number.NaN;
-    while (i + 1 < n ? day < until : day <= last) {
-      if (days++ > 0) returns.push(e / prevDaily - 1);
-      prevDaily = e;
-      day += DAY_MS;
-    }
-  }
-  if (dd.peakTs !== null) {
-    dd.maxDrawdown = worst;
-    dd.troughTs = troughTs;
-    dd.recoveryTs = Number.isNaN(recoveryTs) ? null : recoveryTs;
-    dd.durationMs = (dd.recoveryTs ?? last) - dd.peakTs;
-  }
-  return { returns, dd, eqSum };
+  for (let i = 0; i < curve.length; i++) stats.add(ts[i], eq[i]);
+  return stats.finish();
 }
 
 function mean(xs: readonly number[]): number {
@@ -168,14 +303,14 @@ function stdev(xs: readonly number[]): number {
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 export function computeMetrics(inp: MetricInputs): Metrics {
-  const { curve, trades, initialCash } = inp;
-  const finalEquity = curve.length > 0 ? curve.equity[curve.length - 1] : initialCash;
+  const { trades, initialCash } = inp;
+  const pass = 'returns' in inp.curve ? inp.curve : summarizeCurve(inp.curve);
+  const finalEquity = pass.count > 0 ? pass.finalEquity : initialCash;
   const totalReturn = finalEquity / initialCash - 1;
-  const spanMs = curve.length > 1 ? curve.ts[curve.length - 1] - curve.ts[0] : 0;
+  const spanMs = pass.count > 1 ? pass.lastTs - pass.firstTs : 0;
   const years = spanMs / YEAR_MS;
   const cagr = years > 0 ? (finalEquity > 0 ? (finalEquity / initialCash) ** (1 / years) - 1 : -1) : null;
 
-  const pass = curvePass(curve);
   const r = pass.returns;
   const rfDaily = (inp.riskFree ?? 0) / 365;
   let volatility: number | null = null;
@@ -198,18 +333,20 @@ export function computeMetrics(inp: MetricInputs): Metrics {
   let grossProfit = 0;
   let grossLoss = 0;
   let pnlSum = 0;
-  for (const t of trades) {
-    pnlSum += t.pnl;
-    if (t.pnl > 0) {
+  const pnls = trades instanceof Float64Array ? trades : Float64Array.from(trades, (t) => t.pnl);
+  for (let i = 0; i < pnls.length; i++) {
+    const pnl = pnls[i];
+    pnlSum += pnl;
+    if (pnl > 0) {
       wins++;
-      grossProfit += t.pnl;
-    } else if (t.pnl < 0) {
+      grossProfit += pnl;
+    } else if (pnl < 0) {
       losses++;
-      grossLoss -= t.pnl;
+      grossLoss -= pnl;
     }
   }
   const n = trades.length;
-  const avgEquity = curve.length > 0 ? pass.eqSum / curve.length : initialCash;
+  const avgEquity = pass.count > 0 ? pass.eqSum / pass.count : initialCash;
 
   return {
     total_return: totalReturn,

@@ -12,6 +12,7 @@ import { MtsError } from '../core/errors.js';
 import type { VirtualClock } from '../core/clock.js';
 import { DAY_MS, isoTime, utcDay } from '../core/time.js';
 import type { CandleColumns, PortfolioSnapshot, PositionSide, Signal } from '../core/types.js';
+import { type CurveSummary, CurveStats } from '../analytics/metrics.js';
 import type { CostModel } from '../execution/costs.js';
 import { ExecutionSimulator, OrderKind, type TradeRecord } from '../execution/simulator.js';
 
@@ -68,10 +69,10 @@ export interface BacktestSettings {
    */
   loop?: 'auto' | 'general';
   /**
-   * Buffers the equity curve may be written into (as subarrays of them) when they are long enough, instead of new
-   * arrays: for a caller that drops each outcome before the next run (every point is written, none is left over).
+   * Whether to keep the equity curve as arrays (default true). The metrics never need them (the loop summarizes the
+   * curve as it goes, `BacktestOutcome.stats`); a caller after metrics only (the optimizer) leaves them out.
    */
-  curveBuffers?: { ts: Float64Array; equity: Float64Array };
+  curve?: boolean;
 }
 
 export interface RiskRejection {
@@ -83,9 +84,14 @@ export interface RiskRejection {
 
 export interface BacktestOutcome {
   sim: ExecutionSimulator;
-  /** Equity points: the start (initial cash at the first bar's open), then every base bar's close. */
+  /**
+   * Equity points: the start (initial cash at the first bar's open), then every base bar's close (empty arrays when
+   * the settings ask for no curve).
+   */
   curveTs: Float64Array;
   curveEquity: Float64Array;
+  /** What the metrics read of the curve, made by the loop point by point (the same with or without the arrays). */
+  stats: CurveSummary;
   /** Steps (distinct base-bar times) traded, and how many ended with a position open. */
   steps: number;
   stepsInMarket: number;
@@ -103,6 +109,9 @@ interface LoopControl {
   onProgress: ((done: number, total: number) => void) | undefined;
   tradeClosed: ((t: TradeRecord) => void) | undefined;
   progressEvery: number;
+  stats: CurveStats;
+  /** Whether the curve arrays are written. */
+  curve: boolean;
 }
 
 /** A strategy failed mid-run: names the bar, its time and the error. */
@@ -123,12 +132,6 @@ function firstAfter(ts: Float64Array, n: number, x: number, orEqual: boolean): n
     else hi = mid;
   }
   return lo;
-}
-
-/** Whether ts[a, b) is strictly increasing. */
-function strictlyIncreasing(ts: Float64Array, a: number, b: number): boolean {
-  for (let i = a + 1; i < b; i++) if (!(ts[i] > ts[i - 1])) return false;
-  return true;
 }
 
 /** The distinct base-bar open times of every symbol in [from, to], ascending. */
@@ -195,14 +198,17 @@ export class Backtest {
     const n = cols.length;
     const times = timeline(s.base, s.from ?? Number.NEGATIVE_INFINITY, s.to ?? Number.POSITIVE_INFINITY);
     const steps = times.length;
-    const buf = s.curveBuffers;
-    const reuse = buf !== undefined && buf.ts.length > steps && buf.equity.length > steps;
-    const curveTs = reuse ? buf.ts.subarray(0, steps + 1) : new Float64Array(steps + 1);
-    const curveEquity = reuse ? buf.equity.subarray(0, steps + 1) : new Float64Array(steps + 1);
-    const out: BacktestOutcome = { sim, curveTs, curveEquity, steps, stepsInMarket: 0, from: steps ? times[0] : Number.NaN, to: steps ? times[steps - 1] + s.baseMs : Number.NaN, signals: 0, rejections: [], unfilled: 0 };
+    const writeCurve = s.curve !== false && steps > 0;
+    const curveTs = new Float64Array(writeCurve ? steps + 1 : 0);
+    const curveEquity = new Float64Array(writeCurve ? steps + 1 : 0);
+    const out: BacktestOutcome = { sim, curveTs, curveEquity, stats: new CurveStats().finish(), steps, stepsInMarket: 0, from: steps ? times[0] : Number.NaN, to: steps ? times[steps - 1] + s.baseMs : Number.NaN, signals: 0, rejections: [], unfilled: 0 };
     if (steps === 0) return out;
-    curveTs[0] = times[0];
-    curveEquity[0] = s.cash;
+    const curveStats = new CurveStats();
+    curveStats.add(times[0], s.cash);
+    if (writeCurve) {
+      curveTs[0] = times[0];
+      curveEquity[0] = s.cash;
+    }
 
     // Per-symbol cursors into the base bars; the bar at the current step (or -1).
     const ptr = new Int32Array(n);
@@ -240,9 +246,10 @@ export class Backtest {
     const nDecided = dSyms.length;
 
     if (n === 1 && nDecided === 1 && dSyms[0] === this.symbols[0] && s.loop !== 'general') {
-      const ctl: LoopControl = { clock, onProgress, tradeClosed, progressEvery };
+      const ctl: LoopControl = { clock, onProgress, tradeClosed, progressEvery, stats: curveStats, curve: writeCurve };
       this.runOne(decider, times, dBars[0], dFirst[0], dNext[0], dActive[0], ctl, out);
       if (sim.pendingKind[0] !== OrderKind.None) out.unfilled++;
+      out.stats = curveStats.finish();
       s.onProgress?.(steps, steps);
       return out;
     }
@@ -268,8 +275,8 @@ export class Backtest {
         dayStart = equity;
         nextDay = utcDay(closeTime) + DAY_MS;
       }
-      if (tradeClosed && sim.trades.length > tradesSeen) {
-        for (; tradesSeen < sim.trades.length; tradesSeen++) tradeClosed(sim.trades[tradesSeen]);
+      if (tradeClosed && sim.tradeCount > tradesSeen) {
+        for (; tradesSeen < sim.tradeCount; tradesSeen++) tradeClosed(sim.trade(tradesSeen));
       }
       // signal → risk → order
       for (let d = 0; d < nDecided; d++) {
@@ -290,14 +297,18 @@ export class Backtest {
         }
       }
       if (held) out.stepsInMarket++;
-      curveTs[step + 1] = closeTime;
-      curveEquity[step + 1] = equity;
+      curveStats.add(closeTime, equity);
+      if (writeCurve) {
+        curveTs[step + 1] = closeTime;
+        curveEquity[step + 1] = equity;
+      }
       if (onProgress && --progressLeft === 0) {
         progressLeft = progressEvery;
         onProgress(step, steps);
       }
     }
     for (let k = 0; k < n; k++) if (sim.pendingKind[k] !== OrderKind.None) out.unfilled++;
+    out.stats = curveStats.finish();
     s.onProgress?.(steps, steps);
     return out;
   }
@@ -316,7 +327,8 @@ export class Backtest {
     const close = col.close;
     const volume = col.volume;
     const { side, qty, mark, pendingKind } = sim;
-    const { clock, onProgress, tradeClosed, progressEvery } = ctl;
+    const { clock, onProgress, tradeClosed, progressEvery, stats } = ctl;
+    const writeCurve = ctl.curve;
     const symbol = this.symbols[0];
     const baseMs = s.baseMs;
     const stratMs = decider.barMs;
@@ -332,31 +344,39 @@ export class Backtest {
     let tradesSeen = 0;
     let inMarket = 0;
     let progressLeft = progressEvery;
-    // Quiet stretches: with the strategy deciding on the base bars themselves (strictly increasing times, so step i
-    // decides exactly bar i), no clock, progress or risk gate to serve, a bar with no order queued, no bracket to
-    // check and no bar to decide only marks equity at its close; such runs of bars are taken in a tight loop.
+    // Quiet stretches: with the strategy deciding on the base bars themselves (so step i decides bar i, and only it
+    // while the next bar opens later), no clock, progress or risk gate to serve, a bar with no order queued, no
+    // bracket to check and no bar to decide only marks equity at its close; such runs of bars are taken at once.
     const { pendingKind: pk, stop, target } = sim;
-    const quiet = active !== undefined && !clock && !onProgress && !s.risk && dTs === col.ts && stratMs === baseMs && strictlyIncreasing(dTs, i, Math.min(dLen, i + steps + 1));
+    const quiet = active !== undefined && !clock && !onProgress && !s.risk && dTs === col.ts && stratMs === baseMs;
+    const impact = sim.costs.impact > 0;
     for (let step = 0; step < steps; step++, i++) {
       if (quiet && next === i && pk[0] === 0) {
         const sd = side[0];
         if (sd === 0 || (Number.isNaN(stop[0]) && Number.isNaN(target[0]))) {
-          const cash = sim.cash;
-          const sq = sd * qty[0];
-          const from = step;
-          if (sd === 0) {
-            for (; step < steps && (i < first || active[i] === 0); step++, i++) {
-              curveTs[step + 1] = times[step] + baseMs;
-              curveEquity[step + 1] = cash;
+          // the stretch [i, j): bars with nothing to decide (the last bar of the data is left to the full step).
+          // Bars open in time order (strictly increasing ts), so step i decides bar i alone; the one check kept is
+          // the bar after the stretch opening later than the stretch's last (else that step decides both).
+          const lim = Math.min(i + steps - step, dLen - 1);
+          let j = i;
+          while (j < lim && (j < first || active[j] === 0)) j++;
+          if (j > i && !(dTs[j] > dTs[j - 1])) j--;
+          if (j > i) {
+            const cash = sim.cash;
+            const sq = sd * qty[0];
+            if (sd === 0) stats.addConstant(dTs, i, j, baseMs, cash);
+            else {
+              stats.addMarked(dTs, close, i, j, baseMs, cash, sq);
+              inMarket += j - i;
             }
-          } else {
-            for (; step < steps && (i < first || active[i] === 0); step++, i++) {
-              curveTs[step + 1] = times[step] + baseMs;
-              curveEquity[step + 1] = cash + sq * close[i];
+            if (writeCurve) {
+              for (let k = i, p = step + 1; k < j; k++, p++) {
+                curveTs[p] = dTs[k] + baseMs;
+                curveEquity[p] = sd === 0 ? cash : cash + sq * close[k];
+              }
             }
-            inMarket += step - from;
-          }
-          if (step > from) {
+            step += j - i;
+            i = j;
             ptr[0] = i;
             next = i;
             mark[0] = close[i - 1];
@@ -367,13 +387,23 @@ export class Backtest {
       const t = times[step];
       const closeTime = t + baseMs;
       if (clock) clock.set(t);
-      // market: the bar at step is base bar i (times is this symbol's own ts)
+      // market: the bar at step is base bar i (times is this symbol's own ts). Only the columns a step needs are
+      // read: after a quiet stretch the bar's cache lines are cold, and a full step with nothing to fill and no
+      // bracket to check needs only the close (the volume only with the impact term).
+      // (the open and the close are read together, so that their cache misses overlap: the open is needed by the
+      // next step when this one queues an order, and is usually on the same cache line)
       ptr[0] = i + 1;
       const o = open[i];
-      mark[0] = o;
-      if (pendingKind[0] !== 0) sim.fillPending(0, t, o, volume[i]);
-      if (side[0] !== 0) sim.checkBrackets(0, t, o, high[i], low[i], volume[i]);
-      mark[0] = close[i];
+      const c = close[i];
+      if (pendingKind[0] !== 0) {
+        mark[0] = o;
+        sim.fillPending(0, t, o, impact ? volume[i] : Number.NaN);
+      }
+      if (side[0] !== 0 && !(Number.isNaN(stop[0]) && Number.isNaN(target[0]))) {
+        mark[0] = o;
+        sim.checkBrackets(0, t, o, high[i], low[i], impact ? volume[i] : Number.NaN);
+      }
+      mark[0] = c;
       if (clock) clock.set(closeTime);
       let equity = sim.cash;
       const sd = side[0];
@@ -383,8 +413,8 @@ export class Backtest {
         dayStart = equity;
         nextDay = utcDay(closeTime) + DAY_MS;
       }
-      if (tradeClosed && sim.trades.length > tradesSeen) {
-        for (; tradesSeen < sim.trades.length; tradesSeen++) tradeClosed(sim.trades[tradesSeen]);
+      if (tradeClosed && sim.tradeCount > tradesSeen) {
+        for (; tradesSeen < sim.tradeCount; tradesSeen++) tradeClosed(sim.trade(tradesSeen));
       }
       for (let idx = next; idx < dLen && dTs[idx] + stratMs <= closeTime; idx = next) {
         next = idx + 1;
@@ -398,8 +428,11 @@ export class Backtest {
         for (let j = 0; j < signals.length; j++) this.order(signals[j], closeTime, peak, dayStart, out);
       }
       if (sd !== 0) inMarket++;
-      curveTs[step + 1] = closeTime;
-      curveEquity[step + 1] = equity;
+      stats.add(closeTime, equity);
+      if (writeCurve) {
+        curveTs[step + 1] = closeTime;
+        curveEquity[step + 1] = equity;
+      }
       if (onProgress && --progressLeft === 0) {
         progressLeft = progressEvery;
         onProgress(step, steps);

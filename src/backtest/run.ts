@@ -120,7 +120,7 @@ export function backtestIdentity(req: BacktestRequest): { id: string; assumption
 }
 
 /** Runs the loop for a request: the outcome and the symbols decided on. */
-function simulate(req: BacktestRequest, curveBuffers?: { ts: Float64Array; equity: Float64Array }): { outcome: BacktestOutcome; symbols: readonly string[] } {
+function simulate(req: BacktestRequest, curve: boolean): { outcome: BacktestOutcome; symbols: readonly string[] } {
   validateRequest(req);
   const macro = req.macro ?? new Map();
   const baseMs = TIMEFRAMES[req.baseTimeframe];
@@ -142,7 +142,7 @@ function simulate(req: BacktestRequest, curveBuffers?: { ts: Float64Array; equit
     clock: req.clock,
     onProgress: req.onProgress,
     loop: req.loop,
-    curveBuffers,
+    curve,
   });
   const runner = new StrategyRunner(req.strategy, req.params, { candles: stratCandles, macro }, { symbols: wanted, position: bt.positionOf, source: req.origin === 'builtin' ? undefined : req.origin });
   const outcome = bt.run(runner);
@@ -152,7 +152,6 @@ function simulate(req: BacktestRequest, curveBuffers?: { ts: Float64Array; equit
 
 function metricInputs(outcome: BacktestOutcome) {
   return {
-    curve: { ts: outcome.curveTs, equity: outcome.curveEquity, length: outcome.curveTs.length },
     fees: outcome.sim.fees,
     tradedNotional: outcome.sim.tradedNotional,
     exposure: outcome.steps > 0 ? outcome.stepsInMarket / outcome.steps : 0,
@@ -160,28 +159,17 @@ function metricInputs(outcome: BacktestOutcome) {
 }
 
 /**
- * Equity-curve buffers kept between evaluateBacktest calls (taken while a run uses them, so a nested call gets its
- * own): the metrics read the curve and drop it, so the next run writes into the same memory instead of new arrays.
+ * Metrics only, without the document (the optimizer's path: no hashing, no curve arrays — the loop summarizes the
+ * equity curve as it makes it, and the metrics are computed from that summary, as for a document).
  */
-let spareCurve: { ts: Float64Array; equity: Float64Array } | undefined;
-/** Curves up to this many points are kept for reuse (2 x 16 MB at most). */
-const SPARE_CURVE_MAX = 1 << 21;
-
-/** Metrics only, without the document (the optimizer's path: no hashing, no per-point arrays). */
 export function evaluateBacktest(req: BacktestRequest): Metrics {
-  const spare = spareCurve;
-  spareCurve = undefined;
-  const { outcome } = simulate(req, spare);
-  const metrics = computeMetrics({ ...metricInputs(outcome), trades: outcome.sim.trades, initialCash: req.cash });
-  const { curveTs, curveEquity } = outcome;
-  const grown = spare === undefined || curveTs.buffer !== spare.ts.buffer;
-  spareCurve = grown && curveTs.length <= SPARE_CURVE_MAX ? { ts: new Float64Array(curveTs.buffer), equity: new Float64Array(curveEquity.buffer) } : spare;
-  return metrics;
+  const { outcome } = simulate(req, false);
+  return computeMetrics({ ...metricInputs(outcome), curve: outcome.stats, trades: outcome.sim.tradePnls(), initialCash: req.cash });
 }
 
 export function runBacktest(req: BacktestRequest): BacktestResult {
   const { id, assumptions, params } = backtestIdentity(req);
-  const { outcome, symbols } = simulate(req);
+  const { outcome, symbols } = simulate(req, true);
   const to = Number.isFinite(outcome.to) ? outcome.to : (req.to ?? 0);
   const sim = outcome.sim;
   const document = buildDocument({
@@ -194,6 +182,8 @@ export function runBacktest(req: BacktestRequest): BacktestResult {
     to,
     assumptions,
     ...metricInputs(outcome),
+    curve: { ts: outcome.curveTs, equity: outcome.curveEquity, length: outcome.curveTs.length },
+    summary: outcome.stats,
     closed: sim.trades,
     open: sim.openTrades(to),
     signals: outcome.signals,

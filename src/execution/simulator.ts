@@ -22,6 +22,7 @@
  */
 import type { ExitReason, MarkedPosition, PortfolioSnapshot } from '../core/types.js';
 import { type CostModel, slippageFor } from './costs.js';
+import { TradeLog } from './trade-log.js';
 import type { ExecutionNote, SimulatorState, TradeRecord } from './types.js';
 
 export type { ExecutionNote, SimulatorState, TradeRecord };
@@ -45,8 +46,9 @@ export class ExecutionSimulator {
   tradedNotional = 0;
   /** Deficits written off when a short cover cost more than the cash. */
   shortfall = 0;
-  /** Closed trades in the order they closed. */
-  readonly trades: TradeRecord[] = [];
+  /** Closed trades in the order they closed, as columns (see trade-log.ts; `trades` gives them as records). */
+  private readonly log: TradeLog;
+  private records: TradeRecord[] = [];
   readonly notes: ExecutionNote[] = [];
 
   // Per-symbol state, indexed like `symbols`.
@@ -84,6 +86,36 @@ export class ExecutionSimulator {
     this.pendingStop = new Float64Array(n).fill(Number.NaN);
     this.pendingTarget = new Float64Array(n).fill(Number.NaN);
     for (let i = 0; i < symbols.length; i++) this.index.set(symbols[i], i);
+    this.log = new TradeLog(this.symbols);
+  }
+
+  /** Closed trades in the order they closed, as records (made on first use after a trade closes; do not modify). */
+  get trades(): readonly TradeRecord[] {
+    if (this.records.length !== this.log.length) this.records = this.records.concat(this.log.records(this.records.length));
+    return this.records;
+  }
+
+  /** How many trades have closed. */
+  get tradeCount(): number {
+    return this.log.length;
+  }
+
+  /** Closed trade i as a record. */
+  trade(i: number): TradeRecord {
+    return this.log.get(i);
+  }
+
+  /** Every closed trade's net P&L in close order (a view, valid until the next trade closes). */
+  tradePnls(): Float64Array {
+    return this.log.pnl();
+  }
+
+  /** The closed trades, removed from the simulator (the paper trader stores them as they close). */
+  drainTrades(): TradeRecord[] {
+    const out = this.log.records();
+    this.log.clear();
+    this.records = [];
+    return out;
   }
 
   /** The index of a symbol, or -1. */
@@ -254,18 +286,7 @@ export class ExecutionSimulator {
     this.fees += fee;
     this.realizedPnl += pnl;
     this.tradedNotional += price * q;
-    this.trades.push({
-      symbol: this.symbols[k],
-      side: dir > 0 ? 'LONG' : 'SHORT',
-      entryTs: this.entryTs[k],
-      entryPrice: this.entryPrice[k],
-      exitTs: ts,
-      exitPrice: price,
-      quantity: q,
-      pnl,
-      fees: this.entryFee[k] + fee,
-      exitReason: reason,
-    });
+    this.log.push(k, dir, this.entryTs[k], this.entryPrice[k], ts, price, q, pnl, this.entryFee[k] + fee, reason);
     this.side[k] = 0;
     this.qty[k] = 0;
     this.stop[k] = Number.NaN;
@@ -361,7 +382,7 @@ export class ExecutionSimulator {
     put(sim.pendingSize, s.pendingSize);
     put(sim.pendingStop, s.pendingStop);
     put(sim.pendingTarget, s.pendingTarget);
-    sim.trades.push(...s.trades.map((t) => ({ ...t })));
+    for (const t of s.trades) sim.log.pushRecord(t);
     sim.notes.push(...s.notes.map((n) => ({ ...n })));
     return sim;
   }

@@ -12,4 +12,5 @@ export { rollingMax, rollingMin } from './rolling-extremes.js';
 export { rollingStd } from './rolling-std.js';
 export { rsi } from './rsi.js';
 export { sma } from './sma.js';
+export { smaCrossings } from './sma-crossings.js';
 export { zscore } from './zscore.js';

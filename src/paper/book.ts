@@ -78,7 +78,7 @@ export class PaperBook {
     for (let k = 0; k < sim.symbols.length; k++) before.push({ side: sim.side[k], entryTs: sim.entryTs[k] });
     op(sim);
     const changes: BookChanges = { fills: [], trades: [], notes: sim.notes.splice(0) };
-    const closed = sim.trades.splice(0);
+    const closed = sim.drainTrades();
     const closedSymbols = new Set<string>();
     for (const t of closed) {
       closedSymbols.add(t.symbol);

@@ -2,9 +2,16 @@
  * sma_cross — the reference strategy of SPEC §7, kept exactly so results can be checked against independent
  * implementations: at the close of bar i, LONG when SMA(fast)[i] > SMA(slow)[i] and SMA(fast)[i−1] <= SMA(slow)[i−1]
  * while flat; CLOSE on the opposite cross while long; size 1.0; no stops. Periods are in bars of its timeframe.
+ *
+ * Its one precomputed series, `cross`, is +1 where the averages cross up at bar i, −1 where they cross down, 0
+ * elsewhere: smaCrossings computes both averages in one pass, bit-identical to two sma() calls (the rule above), and
+ * `when: 'cross'` lets a driver call onBar only where they cross.
  */
-import { sma } from '../../indicators/index.js';
+import { smaCrossings } from '../../indicators/index.js';
 import { defineStrategy } from '../define.js';
+
+const LONG = Object.freeze({ side: 'LONG', confidence: 1, size: 1 } as const);
+const CLOSE = Object.freeze({ side: 'CLOSE', confidence: 1, size: 1 } as const);
 
 export const smaCross = defineStrategy({
   name: 'sma_cross',
@@ -15,32 +22,14 @@ export const smaCross = defineStrategy({
     slow: { default: 30, min: 2, integer: true, description: 'slow SMA period, bars' },
   },
   warmupBars: (p) => Math.max(p.fast, p.slow),
-  precompute: ({ candles, params }) => {
-    const fast = sma(candles.close, params.fast);
-    const slow = sma(candles.close, params.slow);
-    // 1 where the averages cross (either way) at bar i, else 0: onBar can only act there (see `when`)
-    const n = fast.length;
-    const cross = new Float64Array(n);
-    let f1 = n > 0 ? fast[0] : 0;
-    let s1 = n > 0 ? slow[0] : 0;
-    for (let i = 1; i < n; i++) {
-      const f0 = fast[i];
-      const s0 = slow[i];
-      if ((f0 > s0 && f1 <= s1) || (f0 < s0 && f1 >= s1)) cross[i] = 1;
-      f1 = f0;
-      s1 = s0;
-    }
-    return { fast, slow, cross };
-  },
+  precompute: ({ candles, params }) => ({ cross: smaCrossings(candles.close, params.fast, params.slow) }),
   when: 'cross',
   onBar: ({ bar, position }) => {
-    const f0 = bar.value('fast');
-    const s0 = bar.value('slow');
-    const f1 = bar.value('fast', 1);
-    const s1 = bar.value('slow', 1);
+    const cross = bar.value('cross');
+    if (cross === 0) return null;
     const held = position();
-    if (held === null && f0 > s0 && f1 <= s1) return { side: 'LONG', confidence: 1, size: 1 };
-    if (held === 'LONG' && f0 < s0 && f1 >= s1) return { side: 'CLOSE', confidence: 1, size: 1 };
+    if (held === null && cross > 0) return LONG;
+    if (held === 'LONG' && cross < 0) return CLOSE;
     return null;
   },
 });
