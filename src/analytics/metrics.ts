@@ -75,7 +75,7 @@ export function dailyEquity(curve: EquityCurve): { ts: number[]; equity: number[
 }
 
 export function dailyReturns(curve: EquityCurve): number[] {
-  return summarizeCurve(curve).returns;
+  return Array.from(summarizeCurve(curve).returns);
 }
 
 export interface Drawdown {
@@ -101,7 +101,7 @@ export interface CurveSummary {
   lastTs: number;
   finalEquity: number;
   /** Each day's change of the equity as of 00:00 UTC (see dailyEquity). */
-  returns: number[];
+  returns: Float64Array;
   dd: Drawdown;
   /** Σ equity over the points (for the average equity of turnover). */
   eqSum: number;
@@ -116,7 +116,14 @@ export interface CurveSummary {
  */
 export class CurveStats {
   count = 0;
-  eqSum = 0;
+  /**
+   * Σ equity in four lanes, point i into lane i mod 4, added up at the end: the same sum whether the points come
+   * one by one or a stretch at a time, and a stretch adds four independent chains instead of one long one.
+   */
+  private sum0 = 0;
+  private sum1 = 0;
+  private sum2 = 0;
+  private sum3 = 0;
   firstTs = Number.NaN;
   lastTs = Number.NaN;
   lastEq = Number.NaN;
@@ -132,7 +139,9 @@ export class CurveStats {
   private day = Number.NaN;
   private prevDaily = 0;
   private days = 0;
-  private readonly returns: number[] = [];
+  /** The daily returns so far: rets[0, nRets), grown by doubling (a typed array: no boxed numbers, no GC work). */
+  private rets = new Float64Array(64);
+  private nRets = 0;
 
   /** The next point (times strictly increasing). */
   add(t: number, e: number): void {
@@ -144,8 +153,8 @@ export class CurveStats {
     } else if (this.day < t) {
       this.midnights(t);
     }
+    this.addToLane(this.count, e);
     this.count++;
-    this.eqSum += e;
     if (e > this.peak) {
       this.peak = e;
       this.peakTs = t;
@@ -165,22 +174,15 @@ export class CurveStats {
   }
 
   /**
-   * `count` points of equity e from time `first` to time `last` (a stretch with no position: the equity stays the
+   * Points at ts[k] + offset for k in [from, to), all of equity e (a stretch with no position: the equity stays the
    * cash). After the first, such points change neither the peak nor the deepest fall (the same equity against the
-   * same peak), nor its recovery unless one is due (then they are taken one by one), and every midnight before
-   * `last` takes e: so only the midnights and the sum are taken, without the points' own times.
+   * same peak) nor its recovery (the first point took it if it was due: times increase), and every midnight before
+   * the last takes e: so only the sum and the midnights are taken, without reading the points' own times.
    */
   addConstant(ts: Float64Array, from: number, to: number, offset: number, e: number): void {
     if (from >= to) return;
     this.add(ts[from] + offset, e);
-    if (Number.isNaN(this.recoveryTs) && e >= this.worstPeak) {
-      for (let k = from + 1; k < to; k++) this.add(ts[k] + offset, e);
-      return;
-    }
-    let eqSum = this.eqSum;
-    for (let k = from + 1; k < to; k++) eqSum += e;
-    this.eqSum = eqSum;
-    this.count += to - from - 1;
+    this.sumConstant(to - from - 1, e);
     const last = ts[to - 1] + offset;
     if (this.day < last) this.midnights(last);
     this.lastTs = last;
@@ -188,35 +190,28 @@ export class CurveStats {
 
   /**
    * Points at ts[k] + offset for k in [from, to) of equity cash + qty × price[k] (a position held, marked at each
-   * close): add() for each, with the state in locals for the length of the stretch (the same operations in the same
-   * order; src/analytics/metrics-onepass.test.ts and test/backtest-evaluate.test.ts hold the two to the same bits).
+   * close): what add() does for each, in two passes over the stretch — the peak, deepest fall and sum point by point
+   * with the state in locals, then the midnights, each taking the equity of the last point at or before it (found
+   * by stepping a day's worth of bars at a time) — so that the per-point loop carries no daily bookkeeping. The same
+   * operations on the same values in the same order as add() point by point: src/analytics/metrics-onepass.test.ts
+   * and test/backtest-evaluate.test.ts hold the two to the same bits.
    */
   addMarked(ts: Float64Array, price: Float64Array, from: number, to: number, offset: number, cash: number, qty: number): void {
     if (from >= to) return;
-    if (this.count === 0) {
-      this.add(ts[from] + offset, cash + qty * price[from]);
-      from++;
-    }
-    let eqSum = this.eqSum;
+    // the first point as add() takes it: it starts the summary, or takes the midnights before it (at the equity
+    // of the point before the stretch)
+    this.add(ts[from] + offset, cash + qty * price[from]);
+    if (to - from === 1) return;
+    this.sumMarked(price, from + 1, to, cash, qty);
     let peak = this.peak;
     let peakTs = this.peakTs;
     let worst = this.worst;
     let recoveryTs = this.recoveryTs;
     let troughTs = this.troughTs;
     let worstPeak = this.worstPeak;
-    let day = this.day;
-    let lastEq = this.lastEq;
-    let t = this.lastTs;
-    for (let k = from; k < to; k++) {
-      t = ts[k] + offset;
+    for (let k = from + 1; k < to; k++) {
+      const t = ts[k] + offset;
       const e = cash + qty * price[k];
-      if (day < t) {
-        this.lastEq = lastEq;
-        this.day = day;
-        this.midnights(t);
-        day = this.day;
-      }
-      eqSum += e;
       if (e > peak) {
         peak = e;
         peakTs = t;
@@ -231,26 +226,110 @@ export class CurveStats {
       } else if (Number.isNaN(recoveryTs) && t > troughTs && e >= worstPeak) {
         recoveryTs = t;
       }
-      lastEq = e;
     }
-    this.count += to - from;
-    this.eqSum = eqSum;
     this.peak = peak;
     this.peakTs = peakTs;
     this.worst = worst;
     this.recoveryTs = recoveryTs;
     this.troughTs = troughTs;
     this.worstPeak = worstPeak;
-    this.day = day;
-    this.lastEq = lastEq;
-    this.lastTs = t;
+    // Midnights from the next one due up to the last point (exclusive): the latest point at or before each. After
+    // the first point every due midnight is at or after it, so the search starts there and only moves forward.
+    const last = ts[to - 1] + offset;
+    if (this.day < last) {
+      const spacing = (ts[to - 1] - ts[from]) / (to - 1 - from);
+      const stride = spacing > 0 ? Math.max(1, Math.floor(DAY_MS / spacing)) : 1;
+      let k = from;
+      let day = this.day;
+      let prevDaily = this.prevDaily;
+      let days = this.days;
+      while (day < last) {
+        let g = k + stride < to - 1 ? k + stride : to - 1;
+        while (g > k && ts[g] + offset > day) g--;
+        while (g + 1 < to && ts[g + 1] + offset <= day) g++;
+        k = g;
+        const e = cash + qty * price[k];
+        if (days++ > 0) this.pushReturn(e / prevDaily - 1);
+        prevDaily = e;
+        day += DAY_MS;
+      }
+      this.day = day;
+      this.prevDaily = prevDaily;
+      this.days = days;
+    }
+    this.lastEq = cash + qty * price[to - 1];
+    this.lastTs = last;
+  }
+
+  private pushReturn(r: number): void {
+    if (this.nRets === this.rets.length) {
+      const more = new Float64Array(this.rets.length * 2);
+      more.set(this.rets);
+      this.rets = more;
+    }
+    this.rets[this.nRets++] = r;
+  }
+
+  /** `m` more points of equity e into the sum lanes (and the count). */
+  private sumConstant(m: number, e: number): void {
+    let c = this.count;
+    const end = c + m;
+    // to a lane-0 point one at a time, then four at a time, then the rest one at a time
+    for (; c < end && (c & 3) !== 0; c++) this.addToLane(c, e);
+    let s0 = this.sum0;
+    let s1 = this.sum1;
+    let s2 = this.sum2;
+    let s3 = this.sum3;
+    for (; c + 4 <= end; c += 4) {
+      s0 += e;
+      s1 += e;
+      s2 += e;
+      s3 += e;
+    }
+    this.sum0 = s0;
+    this.sum1 = s1;
+    this.sum2 = s2;
+    this.sum3 = s3;
+    for (; c < end; c++) this.addToLane(c, e);
+    this.count = end;
+  }
+
+  /** Points of equity cash + qty × price[k] for k in [from, to) into the sum lanes (and the count). */
+  private sumMarked(price: Float64Array, from: number, to: number, cash: number, qty: number): void {
+    let c = this.count;
+    let k = from;
+    for (; k < to && (c & 3) !== 0; k++, c++) this.addToLane(c, cash + qty * price[k]);
+    let s0 = this.sum0;
+    let s1 = this.sum1;
+    let s2 = this.sum2;
+    let s3 = this.sum3;
+    for (; k + 4 <= to; k += 4, c += 4) {
+      s0 += cash + qty * price[k];
+      s1 += cash + qty * price[k + 1];
+      s2 += cash + qty * price[k + 2];
+      s3 += cash + qty * price[k + 3];
+    }
+    this.sum0 = s0;
+    this.sum1 = s1;
+    this.sum2 = s2;
+    this.sum3 = s3;
+    for (; k < to; k++, c++) this.addToLane(c, cash + qty * price[k]);
+    this.count = c;
+  }
+
+  private addToLane(c: number, e: number): void {
+    const lane = c & 3;
+    if (lane === 0) this.sum0 += e;
+    else if (lane === 1) this.sum1 += e;
+    else if (lane === 2) this.sum2 += e;
+    else this.sum3 += e;
   }
 
   /** Every midnight before t takes the equity of the point before it (the latest one). */
   private midnights(t: number): void {
     const e = this.lastEq;
     while (this.day < t) {
-      if (this.days++ > 0) this.returns.push(e / this.prevDaily - 1);
+      if (this.days++ > 0) this.pushReturn(e / this.prevDaily - 1);
       this.prevDaily = e;
       this.day += DAY_MS;
     }
@@ -259,10 +338,10 @@ export class CurveStats {
   /** The summary; the last point's equity also stands for every midnight up to its own time. Call once, at the end. */
   finish(): CurveSummary {
     const dd: Drawdown = { maxDrawdown: 0, peakTs: null, troughTs: null, recoveryTs: null, durationMs: 0 };
-    if (this.count === 0) return { count: 0, firstTs: Number.NaN, lastTs: Number.NaN, finalEquity: Number.NaN, returns: this.returns, dd, eqSum: 0 };
+    if (this.count === 0) return { count: 0, firstTs: Number.NaN, lastTs: Number.NaN, finalEquity: Number.NaN, returns: new Float64Array(0), dd, eqSum: 0 };
     const e = this.lastEq;
     while (this.day <= this.lastTs) {
-      if (this.days++ > 0) this.returns.push(e / this.prevDaily - 1);
+      if (this.days++ > 0) this.pushReturn(e / this.prevDaily - 1);
       this.prevDaily = e;
       this.day += DAY_MS;
     }
@@ -273,7 +352,8 @@ export class CurveStats {
       dd.recoveryTs = Number.isNaN(this.recoveryTs) ? null : this.recoveryTs;
       dd.durationMs = (dd.recoveryTs ?? this.lastTs) - dd.peakTs;
     }
-    return { count: this.count, firstTs: this.firstTs, lastTs: this.lastTs, finalEquity: e, returns: this.returns, dd, eqSum: this.eqSum };
+    const eqSum = this.sum0 + this.sum1 + (this.sum2 + this.sum3);
+    return { count: this.count, firstTs: this.firstTs, lastTs: this.lastTs, finalEquity: e, returns: this.rets.slice(0, this.nRets), dd, eqSum };
   }
 }
 
@@ -286,17 +366,17 @@ export function summarizeCurve(curve: EquityCurve): CurveSummary {
   return stats.finish();
 }
 
-function mean(xs: readonly number[]): number {
+function mean(xs: ArrayLike<number>): number {
   let s = 0;
-  for (const x of xs) s += x;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
   return s / xs.length;
 }
 
 /** Sample standard deviation (n − 1). */
-function stdev(xs: readonly number[]): number {
+function stdev(xs: ArrayLike<number>): number {
   const m = mean(xs);
   let s = 0;
-  for (const x of xs) s += (x - m) * (x - m);
+  for (let i = 0; i < xs.length; i++) s += (xs[i] - m) * (xs[i] - m);
   return Math.sqrt(s / (xs.length - 1));
 }
 
@@ -322,7 +402,7 @@ export function computeMetrics(inp: MetricInputs): Metrics {
     volatility = sd * SQRT_365;
     sharpe = sd > 0 ? (excess / sd) * SQRT_365 : null;
     let down = 0;
-    for (const x of r) if (x - rfDaily < 0) down += (x - rfDaily) ** 2;
+    for (let i = 0; i < r.length; i++) if (r[i] - rfDaily < 0) down += (r[i] - rfDaily) ** 2;
     const dd = Math.sqrt(down / r.length);
     sortino = dd > 0 ? (excess / dd) * SQRT_365 : null;
   }

@@ -350,6 +350,10 @@ export class Backtest {
     const { pendingKind: pk, stop, target } = sim;
     const quiet = active !== undefined && !clock && !onProgress && !s.risk && dTs === col.ts && stratMs === baseMs;
     const impact = sim.costs.impact > 0;
+    // the open and close of bar `at`, read ahead at the end of a quiet stretch
+    let at = -1;
+    let openAt = 0;
+    let closeAt = 0;
     for (let step = 0; step < steps; step++, i++) {
       if (quiet && next === i && pk[0] === 0) {
         const sd = side[0];
@@ -358,9 +362,17 @@ export class Backtest {
           // Bars open in time order (strictly increasing ts), so step i decides bar i alone; the one check kept is
           // the bar after the stretch opening later than the stretch's last (else that step decides both).
           const lim = Math.min(i + steps - step, dLen - 1);
-          let j = i;
-          while (j < lim && (j < first || active[j] === 0)) j++;
-          if (j > i && !(dTs[j] > dTs[j - 1])) j--;
+          let j = i < first ? Math.min(first, lim) : i;
+          // (four bars a turn while they are all quiet: the scan is over every bar of the run)
+          while (j + 4 <= lim && active[j] === 0 && active[j + 1] === 0 && active[j + 2] === 0 && active[j + 3] === 0) j += 4;
+          while (j < lim && active[j] === 0) j++;
+          // The bar after the stretch is read in the columns its step reads, together: after a stretch its cache
+          // lines are cold, and misses issued together overlap instead of waiting one after the other.
+          const tj = dTs[j];
+          openAt = open[j];
+          closeAt = close[j];
+          at = j;
+          if (j > i && !(tj > dTs[j - 1])) j--;
           if (j > i) {
             const cash = sim.cash;
             const sq = sd * qty[0];
@@ -393,8 +405,8 @@ export class Backtest {
       // (the open and the close are read together, so that their cache misses overlap: the open is needed by the
       // next step when this one queues an order, and is usually on the same cache line)
       ptr[0] = i + 1;
-      const o = open[i];
-      const c = close[i];
+      const o = at === i ? openAt : open[i];
+      const c = at === i ? closeAt : close[i];
       if (pendingKind[0] !== 0) {
         mark[0] = o;
         sim.fillPending(0, t, o, impact ? volume[i] : Number.NaN);
@@ -476,7 +488,13 @@ export class Backtest {
     const override = s.sizeOverride !== undefined && s.sizeOverride !== null && signal.side !== 'CLOSE';
     const sig = override && s.risk ? { ...signal, size: s.sizeOverride as number } : signal;
     out.signals++;
-    const k = sim.indexOf(sig.symbol);
+    // (signals name the same symbol bar after bar: positionOf's cached lookup)
+    let k = this.lastK;
+    if (sig.symbol !== this.lastSymbol) {
+      k = sim.indexOf(sig.symbol);
+      this.lastSymbol = sig.symbol;
+      this.lastK = k;
+    }
     if (k < 0) {
       throw new BacktestFailure(`strategy signalled ${sig.symbol} at ${isoTime(now)}, which has no base candles loaded (symbols: ${this.symbols.join(', ')})`, { symbol: sig.symbol, ts: now }, undefined);
     }

@@ -70,6 +70,23 @@ describe('smaCrossings', () => {
     );
   });
 
+  it('equals the crossings of two sma() series where the averages tie often (small integer prices)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1100, maxLength: 2600 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 12 }), (xs, fast, slow) => {
+        const x = Float64Array.from(xs);
+        const want = expected(x, fast, slow);
+        expect(Array.from(smaCrossings(x, fast, slow))).toEqual(want);
+      }),
+      { numRuns: 80, seed: 11 },
+    );
+    // the ties are really there: two averages over windows of 2 and 4 bars of 1s and 2s are often equal
+    const x = Float64Array.from({ length: 2_000 }, (_, i) => 1 + ((i * 7) % 3 === 0 ? 1 : 0));
+    const f = sma(x, 2);
+    const s = sma(x, 4);
+    expect(f.filter((v, i) => v === s[i]).length).toBeGreaterThan(100);
+    expect(Array.from(smaCrossings(x, 2, 4))).toEqual(expected(x, 2, 4));
+  });
+
   it('rejects a period that is not a positive integer', () => {
     expect(() => smaCrossings(new Float64Array(5), 0, 3)).toThrow(/fast must be an integer >= 1/);
     expect(() => smaCrossings(new Float64Array(5), 2, 1.5)).toThrow(/slow must be an integer >= 1/);
