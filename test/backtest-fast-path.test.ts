@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { serializeDocument } from '../src/analytics/document.js';
+import { summarizeCurve } from '../src/analytics/metrics.js';
 import { Backtest, type BacktestOutcome, type BarDecider, type RiskGate } from '../src/backtest/engine.js';
 import { type BacktestRequest, runBacktest } from '../src/backtest/run.js';
 import { buildConfig } from '../src/config/load.js';
@@ -102,8 +103,12 @@ function fakeRisk(log: string[]): RiskGate {
 }
 
 function plain(o: BacktestOutcome) {
+  // the summary the loop made of its curve as it went (stretch by stretch in the single-symbol loop) is the
+  // summary of the curve it wrote, point by point
+  expect(o.stats).toEqual(summarizeCurve({ ts: o.curveTs, equity: o.curveEquity, length: o.curveTs.length }));
   return {
     state: o.sim.state(),
+    stats: o.stats,
     curveTs: Array.from(o.curveTs),
     curveEquity: Array.from(o.curveEquity),
     rest: { steps: o.steps, stepsInMarket: o.stepsInMarket, from: o.from, to: o.to, signals: o.signals, rejections: o.rejections, unfilled: o.unfilled },
