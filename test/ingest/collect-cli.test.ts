@@ -65,7 +65,9 @@ describe('mts collect with a source down', () => {
             return closed.filter((c) => c.ts >= lastClosed - 999 * HOUR_MS && c.ts <= lastClosed).map((c) => c.ts);
           };
           const expected = [pageBefore(startedAt), pageBefore(Date.now())];
-          expect(expected[0].length).toBeGreaterThan(990);
+          // about a page of closed hours: the data is shifted by whole days, so its last hour is up to a day before
+          // the last closed one, and the page ending there holds 1,000 minus the hours in between
+          expect(expected[0].length).toBeGreaterThan(950);
           expect(expected).toContainEqual(Array.from(got.ts));
           expect((await store.prices.latest(symbol))?.source).toBe('coingecko');
         }
