@@ -120,10 +120,7 @@ export class CurveStats {
    * Σ equity in four lanes, point i into lane i mod 4, added up at the end: the same sum whether the points come
    * one by one or a stretch at a time, and a stretch adds four independent chains instead of one long one.
    */
-  private sum0 = 0;
-  private sum1 = 0;
-  private sum2 = 0;
-  private sum3 = 0;
+  private readonly lanes = new Float64Array(4);
   firstTs = Number.NaN;
   lastTs = Number.NaN;
   lastEq = Number.NaN;
@@ -153,7 +150,7 @@ export class CurveStats {
     } else if (this.day < t) {
       this.midnights(t);
     }
-    this.addToLane(this.count, e);
+    this.lanes[this.count & 3] += e;
     this.count++;
     if (e > this.peak) {
       this.peak = e;
@@ -275,22 +272,23 @@ export class CurveStats {
     let c = this.count;
     const end = c + m;
     // to a lane-0 point one at a time, then four at a time, then the rest one at a time
-    for (; c < end && (c & 3) !== 0; c++) this.addToLane(c, e);
-    let s0 = this.sum0;
-    let s1 = this.sum1;
-    let s2 = this.sum2;
-    let s3 = this.sum3;
+    const lanes = this.lanes;
+    for (; c < end && (c & 3) !== 0; c++) lanes[c & 3] += e;
+    let s0 = lanes[0];
+    let s1 = lanes[1];
+    let s2 = lanes[2];
+    let s3 = lanes[3];
     for (; c + 4 <= end; c += 4) {
       s0 += e;
       s1 += e;
       s2 += e;
       s3 += e;
     }
-    this.sum0 = s0;
-    this.sum1 = s1;
-    this.sum2 = s2;
-    this.sum3 = s3;
-    for (; c < end; c++) this.addToLane(c, e);
+    lanes[0] = s0;
+    lanes[1] = s1;
+    lanes[2] = s2;
+    lanes[3] = s3;
+    for (; c < end; c++) lanes[c & 3] += e;
     this.count = end;
   }
 
@@ -298,31 +296,24 @@ export class CurveStats {
   private sumMarked(price: Float64Array, from: number, to: number, cash: number, qty: number): void {
     let c = this.count;
     let k = from;
-    for (; k < to && (c & 3) !== 0; k++, c++) this.addToLane(c, cash + qty * price[k]);
-    let s0 = this.sum0;
-    let s1 = this.sum1;
-    let s2 = this.sum2;
-    let s3 = this.sum3;
+    const lanes = this.lanes;
+    for (; k < to && (c & 3) !== 0; k++, c++) lanes[c & 3] += cash + qty * price[k];
+    let s0 = lanes[0];
+    let s1 = lanes[1];
+    let s2 = lanes[2];
+    let s3 = lanes[3];
     for (; k + 4 <= to; k += 4, c += 4) {
       s0 += cash + qty * price[k];
       s1 += cash + qty * price[k + 1];
       s2 += cash + qty * price[k + 2];
       s3 += cash + qty * price[k + 3];
     }
-    this.sum0 = s0;
-    this.sum1 = s1;
-    this.sum2 = s2;
-    this.sum3 = s3;
-    for (; k < to; k++, c++) this.addToLane(c, cash + qty * price[k]);
+    lanes[0] = s0;
+    lanes[1] = s1;
+    lanes[2] = s2;
+    lanes[3] = s3;
+    for (; k < to; k++, c++) lanes[c & 3] += cash + qty * price[k];
     this.count = c;
-  }
-
-  private addToLane(c: number, e: number): void {
-    const lane = c & 3;
-    if (lane === 0) this.sum0 += e;
-    else if (lane === 1) this.sum1 += e;
-    else if (lane === 2) this.sum2 += e;
-    else this.sum3 += e;
   }
 
   /** Every midnight before t takes the equity of the point before it (the latest one). */
@@ -352,7 +343,8 @@ export class CurveStats {
       dd.recoveryTs = Number.isNaN(this.recoveryTs) ? null : this.recoveryTs;
       dd.durationMs = (dd.recoveryTs ?? this.lastTs) - dd.peakTs;
     }
-    const eqSum = this.sum0 + this.sum1 + (this.sum2 + this.sum3);
+    const l = this.lanes;
+    const eqSum = l[0] + l[1] + (l[2] + l[3]);
     return { count: this.count, firstTs: this.firstTs, lastTs: this.lastTs, finalEquity: e, returns: this.rets.slice(0, this.nRets), dd, eqSum };
   }
 }

@@ -23,7 +23,7 @@
  */
 import { InputError, MtsError } from '../core/errors.js';
 import { isoTime, TIMEFRAMES } from '../core/time.js';
-import type { CandleColumns, MacroObservation, PositionSide, Signal, SignalSide } from '../core/types.js';
+import type { CandleColumns, MacroObservation, PositionSide, Signal } from '../core/types.js';
 import { strengthFromConfidence } from '../core/types.js';
 import { AsOfSeries, asOfJoin } from './asof.js';
 import type { AnyStrategy, BarContext, BarView, MacroView, PrecomputeContext, SignalIntent } from './contract.js';
@@ -58,7 +58,6 @@ interface ImpliedPosition {
   takeProfit: number | null;
 }
 
-const SIDES = new Set<SignalSide>(['LONG', 'SHORT', 'CLOSE']);
 const BAR_FIELDS = new Set(['ts', 'open', 'high', 'low', 'close', 'volume']);
 const TOLERANCE = 1e-9;
 /** The look-ahead check's prefix: this many bars past the warm-up, and at least LOOKAHEAD_VALUES defined values. */
@@ -410,7 +409,8 @@ export class StrategyRunner {
 
   private toSignal(intent: SignalIntent, symbol: string, view: SeriesView): Signal {
     // no closures here: one is made per signal otherwise (and named, under tsx), which shows on long runs
-    if (!SIDES.has(intent.side)) this.bad(symbol, `side must be LONG, SHORT or CLOSE, got ${JSON.stringify(intent.side)}`);
+    const side = intent.side;
+    if (side !== 'LONG' && side !== 'SHORT' && side !== 'CLOSE') this.bad(symbol, `side must be LONG, SHORT or CLOSE, got ${JSON.stringify(side)}`);
     const target = intent.symbol ?? symbol;
     let price = view.close();
     if (target !== symbol) {
