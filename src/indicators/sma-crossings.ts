@@ -57,7 +57,12 @@ export function smaCrossings(src: Float64Array, fastPeriod: number, slowPeriod: 
         ss -= src[j - ps];
         const f = sf / pf;
         const s = ss / ps;
-        out[j] = f > s ? (f1 <= s1 ? 1 : 0) : f < s ? (f1 >= s1 ? -1 : 0) : 0;
+        // (the output starts at 0: only crossings are written; a failed block is rewritten whole by the replay)
+        if (f > s) {
+          if (f1 <= s1) out[j] = 1;
+        } else if (f < s) {
+          if (f1 >= s1) out[j] = -1;
+        }
         f1 = f;
         s1 = s;
       }
