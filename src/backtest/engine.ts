@@ -14,6 +14,7 @@ import { DAY_MS, isoTime, utcDay } from '../core/time.js';
 import type { CandleColumns, PortfolioSnapshot, PositionSide, Signal } from '../core/types.js';
 import { type CurveSummary, CurveStats } from '../analytics/metrics.js';
 import type { CostModel } from '../execution/costs.js';
+import type { OrderSink } from '../strategies/runner.js';
 import { ExecutionSimulator, OrderKind, type TradeRecord } from '../execution/simulator.js';
 
 /** What the loop needs from a strategy driver; the StrategyRunner is one. */
@@ -23,6 +24,11 @@ export interface BarDecider {
   bars(symbol: string): CandleColumns;
   firstIndex(symbol: string): number;
   onBar(symbol: string, index: number): readonly Signal[];
+  /**
+   * Optional: the same decision handed to `order` intent by intent (what to order, no Signal objects); the loop
+   * uses it when nothing else of a signal is needed (no risk gate). The StrategyRunner has it.
+   */
+  decide?(symbol: string, index: number, order: OrderSink): number;
   /** Optional: per strategy bar, 0 where onBar would return no signal (the loop then skips the call). */
   activeBars?(symbol: string): Float64Array | undefined;
 }
@@ -167,6 +173,11 @@ export class Backtest {
   private lastK = -1;
   /** The sum of the values the loop reads ahead (kept, so that the compiler cannot drop those reads). */
   readAhead = 0;
+  /** The moment and outcome of the decision in progress, for `sink`. */
+  private orderNow = 0;
+  private orderOut: BacktestOutcome | undefined;
+  /** Where a decider's `decide` hands what to order. */
+  private readonly sink: OrderSink = (symbol, side, size, stopLoss, takeProfit) => this.place(symbol, side, size, stopLoss, takeProfit, this.orderNow, this.orderOut as BacktestOutcome);
 
   constructor(private readonly s: BacktestSettings) {
     this.symbols = [...s.base.keys()];
@@ -289,13 +300,7 @@ export class Backtest {
           if (idx < dFirst[d]) continue;
           const active = dActive[d];
           if (active !== undefined && active[idx] === 0) continue;
-          let signals: readonly Signal[];
-          try {
-            signals = decider.onBar(dSyms[d], idx);
-          } catch (err) {
-            throw this.failure(err, dSyms[d], idx, ts[idx] + stratMs);
-          }
-          for (let j = 0; j < signals.length; j++) this.order(signals[j], closeTime, peak, dayStart, out);
+          this.decideAt(decider, dSyms[d], idx, ts[idx] + stratMs, closeTime, peak, dayStart, out);
         }
       }
       if (held) out.stepsInMarket++;
@@ -452,13 +457,7 @@ export class Backtest {
       for (let idx = next; idx < dLen && dTs[idx] + stratMs <= closeTime; idx = next) {
         next = idx + 1;
         if (idx < first || (active !== undefined && active[idx] === 0)) continue;
-        let signals: readonly Signal[];
-        try {
-          signals = decider.onBar(symbol, idx);
-        } catch (err) {
-          throw this.failure(err, symbol, idx, dTs[idx] + stratMs);
-        }
-        for (let j = 0; j < signals.length; j++) this.order(signals[j], closeTime, peak, dayStart, out);
+        this.decideAt(decider, symbol, idx, dTs[idx] + stratMs, closeTime, peak, dayStart, out);
       }
       if (sd !== 0) inMarket++;
       stats.add(closeTime, equity);
@@ -501,44 +500,80 @@ export class Backtest {
     }
   }
 
-  /** Turns one signal into a queued order, through the risk gate for entries. */
-  private order(signal: Signal, now: number, peak: number, dayStart: number, out: BacktestOutcome): void {
-    const { sim, s } = this;
-    // --size replaces the signal's size before anything else sees it (the risk orchestrator then sizes as configured)
-    // (a copy only when the risk gate will see it: without risk only the size is read)
-    const override = s.sizeOverride !== undefined && s.sizeOverride !== null && signal.side !== 'CLOSE';
-    const sig = override && s.risk ? { ...signal, size: s.sizeOverride as number } : signal;
-    out.signals++;
-    // (signals name the same symbol bar after bar: positionOf's cached lookup)
+  /** The index of the symbol a signal names (signals name the same symbol bar after bar: a cached lookup). */
+  private symbolIndex(symbol: string, now: number): number {
     let k = this.lastK;
-    if (sig.symbol !== this.lastSymbol) {
-      k = sim.indexOf(sig.symbol);
-      this.lastSymbol = sig.symbol;
+    if (symbol !== this.lastSymbol) {
+      k = this.sim.indexOf(symbol);
+      this.lastSymbol = symbol;
       this.lastK = k;
     }
     if (k < 0) {
-      throw new BacktestFailure(`strategy signalled ${sig.symbol} at ${isoTime(now)}, which has no base candles loaded (symbols: ${this.symbols.join(', ')})`, { symbol: sig.symbol, ts: now }, undefined);
+      throw new BacktestFailure(`strategy signalled ${symbol} at ${isoTime(now)}, which has no base candles loaded (symbols: ${this.symbols.join(', ')})`, { symbol, ts: now }, undefined);
     }
+    return k;
+  }
+
+  /** Queues what a signal asks for, with no risk gate: --size replaces an entry's size. */
+  private place(symbol: string, side: Signal['side'], size: number, stop: number | null, target: number | null, now: number, out: BacktestOutcome): void {
+    const { sim, s } = this;
+    out.signals++;
+    const k = this.symbolIndex(symbol, now);
+    if (side === 'CLOSE') {
+      sim.submit(k, OrderKind.Close, 0, null, null);
+      return;
+    }
+    const kind = side === 'LONG' ? OrderKind.Long : OrderKind.Short;
+    if (sim.side[k] === kind) return; // already holding that side: nothing to decide
+    sim.submit(k, kind, s.sizeOverride !== undefined && s.sizeOverride !== null ? s.sizeOverride : size, stop, target);
+  }
+
+  /** Turns one signal into a queued order, through the risk gate for entries. */
+  private order(signal: Signal, now: number, peak: number, dayStart: number, out: BacktestOutcome): void {
+    const { sim, s } = this;
+    if (!s.risk) {
+      this.place(signal.symbol, signal.side, signal.size, signal.stopLoss, signal.takeProfit, now, out);
+      return;
+    }
+    // --size replaces the signal's size before the risk orchestrator sees it (which then sizes as configured)
+    const override = s.sizeOverride !== undefined && s.sizeOverride !== null && signal.side !== 'CLOSE';
+    const sig = override ? { ...signal, size: s.sizeOverride as number } : signal;
+    out.signals++;
+    const k = this.symbolIndex(sig.symbol, now);
     if (sig.side === 'CLOSE') {
       sim.submit(k, OrderKind.Close, 0, null, null);
       return;
     }
     const kind = sig.side === 'LONG' ? OrderKind.Long : OrderKind.Short;
     if (sim.side[k] === kind) return; // already holding that side: nothing to decide
-    let size = override ? (s.sizeOverride as number) : sig.size;
-    let stop = sig.stopLoss;
-    let target = sig.takeProfit;
-    if (s.risk) {
-      const window = { candles: this.cols[k], index: this.ptr[k] - 1, baseMs: s.baseMs };
-      const d = s.risk.decide(sig, sim.snapshot(now, peak, dayStart), window);
-      if (!d.approved) {
-        out.rejections.push({ ts: now, symbol: sig.symbol, side: sig.side, reasons: d.reasons });
-        return;
-      }
-      size = d.size;
-      stop = d.stopLoss;
-      target = d.takeProfit;
+    const window = { candles: this.cols[k], index: this.ptr[k] - 1, baseMs: s.baseMs };
+    const d = s.risk.decide(sig, sim.snapshot(now, peak, dayStart), window);
+    if (!d.approved) {
+      out.rejections.push({ ts: now, symbol: sig.symbol, side: sig.side, reasons: d.reasons });
+      return;
     }
-    sim.submit(k, kind, size, stop, target);
+    sim.submit(k, kind, d.size, d.stopLoss, d.takeProfit);
+  }
+
+  /** Decides bar `idx` of `symbol` at `now` and queues what it asks for (through `decide` when it can). */
+  private decideAt(decider: BarDecider, symbol: string, idx: number, when: number, now: number, peak: number, dayStart: number, out: BacktestOutcome): void {
+    if (decider.decide !== undefined && !this.s.risk) {
+      this.orderNow = now;
+      this.orderOut = out;
+      try {
+        decider.decide(symbol, idx, this.sink);
+      } catch (err) {
+        if (err instanceof BacktestFailure) throw err; // from place(): already names what is wrong
+        throw this.failure(err, symbol, idx, when);
+      }
+      return;
+    }
+    let signals: readonly Signal[];
+    try {
+      signals = decider.onBar(symbol, idx);
+    } catch (err) {
+      throw this.failure(err, symbol, idx, when);
+    }
+    for (let j = 0; j < signals.length; j++) this.order(signals[j], now, peak, dayStart, out);
   }
 }

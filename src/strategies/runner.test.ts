@@ -100,6 +100,49 @@ describe('StrategyRunner', () => {
     expect(r.onBar('A/USDT', 3)).toEqual([{ ts: T0 + 4 * H, strategy: 'always', symbol: 'A/USDT', side: 'LONG', confidence: 1, strength: 'STRONG', price: 103, size: 1, stopLoss: null, takeProfit: null }]);
   });
 
+  it('decide hands over what onBar signals, intent by intent, and refuses the same bad intents with the same errors', () => {
+    // per bar: nothing, one intent, several (with stops, sizes, another symbol, a skipped null), or a bad one
+    const script = (i: number): unknown => {
+      if (i % 5 === 0) return null;
+      if (i % 5 === 1) return { side: 'LONG', size: 0.5, stopLoss: 90, takeProfit: Number.NaN };
+      if (i % 5 === 2) return [{ side: 'SHORT' }, null, { side: 'CLOSE', symbol: 'B/USDT', takeProfit: 120 }];
+      if (i % 5 === 3) return [{ side: 'LONG', confidence: 0.3, size: 2, stopLoss: null }];
+      return i === 9 ? { side: 'SIDEWAYS' } : { side: 'CLOSE', confidence: Number.NaN };
+    };
+    const scripted = defineStrategy({ name: 'scripted', description: '', params: {}, warmupBars: () => 0, onBar: ({ bar }) => script(bar.length - 1) as never });
+    const data = { candles: new Map([['A/USDT', bars(closes)], ['B/USDT', bars(closes)]]), macro: new Map<string, MacroObservation[]>() };
+    const held = () => null;
+    const a = new StrategyRunner(scripted, {}, data, { symbols: ['A/USDT'], position: held });
+    const b = new StrategyRunner(scripted, {}, data, { symbols: ['A/USDT'], position: held });
+    let orders = 0;
+    for (let i = 0; i < closes.length; i++) {
+      let want: unknown[] | Error;
+      try {
+        want = a.onBar('A/USDT', i).map((x) => [x.symbol, x.side, x.size, x.stopLoss, x.takeProfit]);
+      } catch (err) {
+        want = err as Error;
+      }
+      const got: unknown[] = [];
+      let count = -1;
+      let thrown: Error | undefined;
+      try {
+        count = b.decide('A/USDT', i, (...order) => got.push(order));
+      } catch (err) {
+        thrown = err as Error;
+      }
+      if (want instanceof Error) {
+        expect(thrown?.message, `bar ${i}`).toBe(want.message);
+      } else {
+        expect(thrown, `bar ${i}`).toBeUndefined();
+        expect(got, `bar ${i}`).toEqual(want);
+        expect(count).toBe(want.length);
+        orders += count;
+      }
+    }
+    // every kind of bar came up twice: none, one (1), several (2), one in a list (1), and an error
+    expect(orders).toBe(2 * (1 + 2 + 1));
+  });
+
   it('takes a list of intents as well as one: every intent in order', () => {
     const many = defineStrategy({ name: 'many', description: '', params: {}, warmupBars: () => 0, onBar: ({ bar }) => (bar.close() > 104 ? [{ side: 'SHORT', size: 0.5 }, { side: 'CLOSE', confidence: 0.2 }] : bar.close() > 102 ? [] : { side: 'LONG' }) });
     const r = new StrategyRunner(many, {}, { candles: new Map([['A/USDT', bars(closes)]]), macro: new Map() });
