@@ -301,11 +301,14 @@ export async function singleAsset(): Promise<BenchResult[]> {
   const close = (x: number, y: number | null) => y !== null && Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(y));
   const agree = b.trades === m.trades && close(b.final, m.final_equity) && close(b.maxDrawdown, m.max_drawdown) && close(b.sharpe, m.sharpe) && close(b.wins / b.trades, m.win_rate) && close(b.grossProfit / b.grossLoss, m.profit_factor);
   if (!agree) throw new Error(`bench backtest: the bare loop and evaluateBacktest disagree: ${JSON.stringify({ bare: b, metrics: m })}`);
-  const bare = await bestCpuOf(11, () => bareLoop(c, fast, slow, eq));
-  const bareSmas = await bestCpuOf(11, () => bareLoopWithSmas(c, 10, 30, eq));
-  const bareMetrics = await bestCpuOf(11, () => bareLoopWithMetrics(c, 10, 30, rets));
-  const loop = await bestCpuOf(11, () => loopRun(c, fast, slow, cross));
-  const full = await bestCpuOf(11, () => evaluateBacktest(req));
+  // Interleaved rounds: each round times every side once, so a slow phase of the host lands on all of them alike
+  // (timed one after the other, 11 runs each, a baseline measured in a slow phase flattered the ratios).
+  const sides = [() => bareLoop(c, fast, slow, eq), () => bareLoopWithSmas(c, 10, 30, eq), () => bareLoopWithMetrics(c, 10, 30, rets), () => loopRun(c, fast, slow, cross), () => evaluateBacktest(req)];
+  const best = sides.map(() => Number.POSITIVE_INFINITY);
+  for (let round = 0; round < 11; round++) {
+    for (let k = 0; k < sides.length; k++) best[k] = Math.min(best[k], await bestCpuOf(1, sides[k]));
+  }
+  const [bare, bareSmas, bareMetrics, loop, full] = best;
   return [
     { name: 'sma_cross evaluateBacktest, 1M bars (CPU)', figure: n / (full / 1000), unit: 'bars/s', baselineName: 'bare Float64Array loop, same result (SMAs, fills, equity, metrics)', baseline: n / (bareMetrics / 1000), ratio: bareMetrics / full, target: '>= 5M bars/s, time <= 3x bare (ratio >= 0.33)' },
     { name: 'sma_cross evaluateBacktest, 1M bars (CPU), for reference', figure: n / (full / 1000), unit: 'bars/s', baselineName: 'bare loop without the metrics (SMAs, fills, equity curve)', baseline: n / (bareSmas / 1000), ratio: bareSmas / full },
