@@ -172,7 +172,7 @@ export class Backtest {
   private lastSymbol = '';
   private lastK = -1;
   /** The sum of the values the loop reads ahead (kept, so that the compiler cannot drop those reads). */
-  readAhead = 0;
+  private readAhead = 0;
   /** The moment and outcome of the decision in progress, for `sink`. */
   private orderNow = 0;
   private orderOut: BacktestOutcome | undefined;
@@ -194,13 +194,7 @@ export class Backtest {
 
   /** The position held in a symbol, for the strategy's `ctx.position()`. */
   readonly positionOf = (symbol: string): PositionSide | null => {
-    // strategies ask about the same symbol bar after bar: skip the map lookup then
-    let k = this.lastK;
-    if (symbol !== this.lastSymbol) {
-      k = this.sim.indexOf(symbol);
-      this.lastSymbol = symbol;
-      this.lastK = k;
-    }
+    const k = this.cachedIndex(symbol);
     if (k < 0) return null;
     const side = this.sim.side[k];
     return side > 0 ? 'LONG' : side < 0 ? 'SHORT' : null;
@@ -358,10 +352,6 @@ export class Backtest {
     const quiet = active !== undefined && !clock && !onProgress && !s.risk && dTs === col.ts && stratMs === baseMs;
     const impact = sim.costs.impact > 0;
     const riskOn = !!s.risk;
-    // the open and close of bar `at`, read ahead at the end of a quiet stretch
-    let at = -1;
-    let openAt = 0;
-    let closeAt = 0;
     for (let step = 0; step < steps; step++, i++) {
       if (quiet && next === i && pk[0] === 0) {
         const sd = side[0];
@@ -390,12 +380,7 @@ export class Backtest {
           }
           while (j < lim && active[j] === 0) j++;
           this.readAhead += ahead;
-          // The bar after the stretch, read in the columns its step reads, together (misses issued together overlap).
-          const tj = dTs[j];
-          openAt = open[j];
-          closeAt = close[j];
-          at = j;
-          if (j > i && !(tj > dTs[j - 1])) j--;
+          if (j > i && !(dTs[j] > dTs[j - 1])) j--;
           if (j > i) {
             const cash = sim.cash;
             const sq = sd * qty[0];
@@ -428,8 +413,8 @@ export class Backtest {
       // (the open and the close are read together, so that their cache misses overlap: the open is needed by the
       // next step when this one queues an order, and is usually on the same cache line)
       ptr[0] = i + 1;
-      const o = at === i ? openAt : open[i];
-      const c = at === i ? closeAt : close[i];
+      const o = open[i];
+      const c = close[i];
       if (pendingKind[0] !== 0) {
         mark[0] = o;
         sim.fillPending(0, t, o, impact ? volume[i] : Number.NaN);
@@ -500,14 +485,18 @@ export class Backtest {
     }
   }
 
-  /** The index of the symbol a signal names (signals name the same symbol bar after bar: a cached lookup). */
-  private symbolIndex(symbol: string, now: number): number {
-    let k = this.lastK;
+  /** A symbol's index in the simulator, or -1 (strategies and signals name the same symbol bar after bar: cached). */
+  private cachedIndex(symbol: string): number {
     if (symbol !== this.lastSymbol) {
-      k = this.sim.indexOf(symbol);
+      this.lastK = this.sim.indexOf(symbol);
       this.lastSymbol = symbol;
-      this.lastK = k;
     }
+    return this.lastK;
+  }
+
+  /** The index of the symbol a signal names; a symbol with no base candles ends the run. */
+  private symbolIndex(symbol: string, now: number): number {
+    const k = this.cachedIndex(symbol);
     if (k < 0) {
       throw new BacktestFailure(`strategy signalled ${symbol} at ${isoTime(now)}, which has no base candles loaded (symbols: ${this.symbols.join(', ')})`, { symbol, ts: now }, undefined);
     }
